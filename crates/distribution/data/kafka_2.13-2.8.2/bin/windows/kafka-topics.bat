@@ -1,0 +1,2 @@
+@echo off
+rem Kafka Playground: Kafka 2.8.2's bin\windows\kafka-topics.bat, for Windows; it does not run in this Linux shell.

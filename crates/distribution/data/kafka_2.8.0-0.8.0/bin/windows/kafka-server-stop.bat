@@ -1,0 +1,2 @@
+@echo off
+rem Kafka Playground: Kafka 0.8.0's bin\windows\kafka-server-stop.bat, for Windows; it does not run in this Linux shell.

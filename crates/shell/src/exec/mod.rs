@@ -1,0 +1,10 @@
+//! Running commands: the interpreter, expansions, I/O plumbing and jobs.
+
+pub mod arith;
+pub mod env;
+pub mod expand;
+pub mod glob;
+pub mod interp;
+pub mod io;
+pub mod job;
+pub mod session;

@@ -1,0 +1,113 @@
+//! Virtual time: an instant in microseconds since the Unix epoch.
+
+use std::fmt;
+use std::ops::{Add, Sub};
+use std::time::Duration;
+
+/// An instant of virtual time, in microseconds since 1970-01-01T00:00:00Z.
+///
+/// Microseconds because network and disk latencies are below a millisecond;
+/// Kafka's own timestamps are milliseconds, see [`SimTime::unix_millis`].
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct SimTime(u64);
+
+impl SimTime {
+    pub const fn from_unix_micros(micros: u64) -> SimTime {
+        SimTime(micros)
+    }
+
+    pub const fn from_unix_millis(millis: u64) -> SimTime {
+        SimTime(millis * 1_000)
+    }
+
+    pub const fn unix_micros(self) -> u64 {
+        self.0
+    }
+
+    pub const fn unix_millis(self) -> u64 {
+        self.0 / 1_000
+    }
+
+    /// Parses an RFC 3339 instant such as `2013-10-01T00:00:00Z`.
+    pub fn parse_rfc3339(text: &str) -> Result<SimTime, String> {
+        let parsed =
+            time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+                .map_err(|e| format!("invalid RFC 3339 time '{text}': {e}"))?;
+        let nanos = parsed.unix_timestamp_nanos();
+        if nanos < 0 {
+            return Err(format!("time '{text}' is before 1970"));
+        }
+        Ok(SimTime((nanos / 1_000) as u64))
+    }
+
+    /// The same instant as a calendar date and time in UTC.
+    pub fn to_utc(self) -> time::OffsetDateTime {
+        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1_000)
+            .expect("a u64 count of microseconds is always a valid date")
+    }
+
+    pub fn saturating_sub(self, earlier: SimTime) -> Duration {
+        Duration::from_micros(self.0.saturating_sub(earlier.0))
+    }
+}
+
+impl Add<Duration> for SimTime {
+    type Output = SimTime;
+    fn add(self, d: Duration) -> SimTime {
+        let micros = u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
+        SimTime(self.0.saturating_add(micros))
+    }
+}
+
+impl Sub<SimTime> for SimTime {
+    type Output = Duration;
+    fn sub(self, earlier: SimTime) -> Duration {
+        assert!(earlier <= self, "virtual time never runs backwards");
+        Duration::from_micros(self.0 - earlier.0)
+    }
+}
+
+impl fmt::Debug for SimTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for SimTime {
+    /// `2013-10-01T00:00:00.000000Z`: fixed width, so traces line up and sort.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self.to_utc();
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second(),
+            t.microsecond()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_rfc3339() {
+        let t = SimTime::parse_rfc3339("2013-10-01T00:00:00Z").unwrap();
+        assert_eq!(t.unix_millis(), 1_380_585_600_000);
+        assert_eq!(t.to_string(), "2013-10-01T00:00:00.000000Z");
+        let later = t + Duration::from_millis(1_500);
+        assert_eq!(later.to_string(), "2013-10-01T00:00:01.500000Z");
+        assert_eq!(later - t, Duration::from_millis(1_500));
+    }
+
+    #[test]
+    fn rejects_malformed_times() {
+        assert!(SimTime::parse_rfc3339("yesterday").is_err());
+        assert!(SimTime::parse_rfc3339("1960-01-01T00:00:00Z").is_err());
+    }
+}
