@@ -1,0 +1,4 @@
+//! The page's components, one a file.
+
+pub mod app;
+pub mod terminal;
