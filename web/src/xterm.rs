@@ -1,8 +1,8 @@
-//! Bindings to xterm.js and its fit add-on, loaded as ES modules from node_modules.
+//! Bindings to xterm.js and its fit add-on, ES modules vendored in `web/vendor/xterm`.
 
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(module = "/../node_modules/@xterm/xterm/lib/xterm.mjs")]
+#[wasm_bindgen(module = "/vendor/xterm/xterm.js")]
 extern "C" {
     /// An xterm.js terminal (default DOM renderer: the screen is readable from the page).
     #[derive(Clone)]
@@ -53,7 +53,7 @@ extern "C" {
     pub fn load_addon(this: &Terminal, addon: &FitAddon);
 }
 
-#[wasm_bindgen(module = "/../node_modules/@xterm/addon-fit/lib/addon-fit.mjs")]
+#[wasm_bindgen(module = "/vendor/xterm/addon-fit.js")]
 extern "C" {
     /// Sizes the terminal to its container.
     pub type FitAddon;

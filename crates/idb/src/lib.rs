@@ -10,10 +10,7 @@ use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    IdbDatabase, IdbFactory, IdbRequest, IdbTransaction, IdbTransactionDurability,
-    IdbTransactionMode,
-};
+use web_sys::{IdbDatabase, IdbFactory, IdbRequest, IdbTransaction};
 
 /// What went wrong, with the browser's own message.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -152,18 +149,22 @@ impl Database {
     fn transaction(
         &self,
         store: &str,
-        mode: IdbTransactionMode,
+        mode: &str,
         durability: Durability,
     ) -> Result<IdbTransaction, IdbError> {
-        let options = web_sys::IdbTransactionOptions::new();
-        options.set_durability(match durability {
-            Durability::Strict => IdbTransactionDurability::Strict,
-            Durability::Relaxed => IdbTransactionDurability::Relaxed,
-        });
+        let options = js_sys::Object::new();
+        let durability = match durability {
+            Durability::Strict => "strict",
+            Durability::Relaxed => "relaxed",
+        };
+        js_sys::Reflect::set(&options, &"durability".into(), &durability.into())?;
         let stores = Array::of1(&JsValue::from_str(store));
-        Ok(self
-            .db
-            .transaction_with_str_sequence_and_mode_and_options(&stores, mode, &options)?)
+        // `transaction(stores, mode, { durability })`: web-sys offers the
+        // three-argument form only behind its unstable-API flag.
+        let transaction: Function =
+            js_sys::Reflect::get(&self.db, &"transaction".into())?.dyn_into()?;
+        let tx = transaction.call3(&self.db, &stores, &mode.into(), &options)?;
+        Ok(tx.dyn_into()?)
     }
 
     /// Writes `value` under `key` and waits until the transaction has committed.
@@ -174,14 +175,14 @@ impl Database {
         value: &JsValue,
         durability: Durability,
     ) -> Result<(), IdbError> {
-        let tx = self.transaction(store, IdbTransactionMode::Readwrite, durability)?;
+        let tx = self.transaction(store, "readwrite", durability)?;
         tx.object_store(store)?.put_with_key(value, key)?;
         transaction_done(&tx).await
     }
 
     /// Reads the value under `key`, `None` if there is none.
     pub async fn get(&self, store: &str, key: &JsValue) -> Result<Option<JsValue>, IdbError> {
-        let tx = self.transaction(store, IdbTransactionMode::Readonly, Durability::Relaxed)?;
+        let tx = self.transaction(store, "readonly", Durability::Relaxed)?;
         let request = tx.object_store(store)?.get(key)?;
         let value = request_done(&request).await?;
         Ok((!value.is_undefined()).then_some(value))
