@@ -99,16 +99,16 @@ const LEVELS: &[&[&str]] = &[
 ];
 
 impl Arith<'_> {
+    /// bash's wording: the expression as written, and the text from the token
+    /// where parsing stopped (the last one, when it stopped at the end).
     fn error(&self, what: &str) -> String {
-        let rest = match self.tokens.get(self.pos) {
-            Some((_, at)) => self.expr.chars().skip(*at).collect::<String>(),
-            None => String::new(),
-        };
-        format!(
-            "{}: {what} (error token is \"{}\")",
-            self.expr.trim(),
-            rest.trim()
-        )
+        let at = self
+            .tokens
+            .get(self.pos)
+            .or_else(|| self.tokens.last())
+            .map_or(self.expr.chars().count(), |(_, at)| *at);
+        let rest: String = self.expr.chars().skip(at).collect();
+        format!("{}: {what} (error token is \"{rest}\")", self.expr)
     }
 
     fn peek_op(&self) -> Option<&'static str> {
@@ -247,8 +247,12 @@ mod tests {
             "1/0: division by 0 (error token is \"0\")"
         );
         assert_eq!(
-            eval("1 +").unwrap_err(),
-            "1 +: syntax error: operand expected (error token is \"\")"
+            eval("1 + ").unwrap_err(),
+            "1 + : syntax error: operand expected (error token is \"+ \")"
+        );
+        assert_eq!(
+            eval("1 + * 2").unwrap_err(),
+            "1 + * 2: syntax error: operand expected (error token is \"* 2\")"
         );
     }
 }

@@ -16,6 +16,8 @@ pub enum ParseError {
     Syntax { near: String },
     /// `bash: ${x!}: bad substitution`
     BadSubstitution(String),
+    /// `bash: `1': not a valid identifier`
+    NotIdentifier(String),
     /// Valid bash that the playground does not run yet.
     Unsupported(&'static str),
 }
@@ -40,6 +42,7 @@ impl ParseError {
             ParseError::Incomplete(u) => u.eof_message(),
             ParseError::Syntax { near } => format!("syntax error near unexpected token `{near}'"),
             ParseError::BadSubstitution(text) => format!("{text}: bad substitution"),
+            ParseError::NotIdentifier(word) => format!("`{word}': not a valid identifier"),
             ParseError::Unsupported(what) => {
                 format!("{what}: not yet available in this playground")
             }
@@ -337,10 +340,14 @@ impl Parser {
                 }
             }
             cmd.words.push(word);
-            if cmd.words.len() == 1 && cmd.assignments.is_empty() {
-                if let Tok::Op("(") = self.peek()? {
-                    return Err(ParseError::Unsupported("shell functions"));
-                }
+            if cmd.words.len() == 1 && cmd.assignments.is_empty() && self.peek()? == &Tok::Op("(") {
+                // `name ( )` defines a function; anything else after `(` is an error there.
+                self.advance();
+                return match self.peek()? {
+                    Tok::Op(")") => Err(ParseError::Unsupported("shell functions")),
+                    Tok::Eof => Err(ParseError::Syntax { near: "newline".into() }),
+                    _ => Err(self.unexpected()),
+                };
             }
         }
         if cmd.words.is_empty() && cmd.assignments.is_empty() && cmd.redirects.is_empty() {
