@@ -68,31 +68,31 @@ fn main() -> ExitCode {
 /// Types each line of stdin into the terminal and prints the screen as plain text.
 fn run_typed_lines(config: PlaygroundConfig, cli: &Cli) -> Result<i32, String> {
     let settle = Duration::from_millis(cli.settle_ms);
-    let mut session = TypedSession::new(config, settle, cli.cols, cli.rows);
-    if cli.host != "kafka-1" {
-        session.terminal = session
-            .playground
-            .open_terminal(&cli.host, cli.cols, cli.rows)
-            .map_err(|e| {
-                format!(
-                    "{e} (hosts: {})",
-                    session.playground.host_names().join(", ")
-                )
-            })?;
-    }
+    let mut session = TypedSession::new(config, &cli.host, settle, cli.cols, cli.rows)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for line in std::io::stdin().lock().lines() {
         let line = line.map_err(|e| format!("reading stdin: {e}"))?;
         let screen = session.type_line(&line);
-        out.write_all(screen.as_bytes())
-            .and_then(|_| out.flush())
-            .map_err(|e| e.to_string())?;
+        if let Err(e) = out.write_all(screen.as_bytes()).and_then(|_| out.flush()) {
+            return write_failed(e);
+        }
         if let Some(code) = session.exit_status() {
             return Ok(code);
         }
     }
     let rest = session.partial_line();
-    writeln!(out, "{rest}").map_err(|e| e.to_string())?;
+    if let Err(e) = writeln!(out, "{rest}") {
+        return write_failed(e);
+    }
     Ok(0)
+}
+
+/// A reader that went away (`kplay < script | head`) ends kplay quietly, as SIGPIPE would.
+fn write_failed(e: std::io::Error) -> Result<i32, String> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(141)
+    } else {
+        Err(format!("writing stdout: {e}"))
+    }
 }

@@ -4,7 +4,7 @@
 use distribution::{Content, Distribution};
 use sim::SimTime;
 
-use crate::vfs::{Data, File, Meta, Program, Vfs};
+use crate::vfs::{new_file, Data, File, Meta, Program, Vfs};
 
 /// root's home directory, where the distributions are unpacked.
 pub const HOME: &str = "/root";
@@ -13,10 +13,13 @@ pub const HOME: &str = "/root";
 pub fn install(now: SimTime) -> Vfs {
     let mut fs = Vfs::new(now);
     for dir in [
-        "/bin", "/etc", "/home", "/opt", HOME, "/tmp", "/usr/bin", "/var/log",
+        "/bin", "/dev", "/etc", "/home", "/opt", HOME, "/tmp", "/usr/bin", "/var/log",
     ] {
         fs.create_dir_all(dir).expect("fresh directories");
     }
+    fs.install_file("/dev/null", new_file(Data::Null, 0o666, now))
+        .expect("a fresh /dev");
+    fs.set_mode("/tmp", 0o1777).expect("a fresh /tmp");
     for dist in Distribution::all() {
         let root = format!("{HOME}/{}", dist.dir_name);
         fs.create_dir_all(&root).expect("fresh directory");

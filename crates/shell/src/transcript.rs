@@ -23,11 +23,18 @@ pub struct TypedSession {
 }
 
 impl TypedSession {
-    pub fn new(config: PlaygroundConfig, settle: Duration, cols: u16, rows: u16) -> TypedSession {
+    /// Opens a terminal on `host`; an unknown host is an error naming the hosts there are.
+    pub fn new(
+        config: PlaygroundConfig,
+        host: &str,
+        settle: Duration,
+        cols: u16,
+        rows: u16,
+    ) -> Result<TypedSession, String> {
         let mut playground = Playground::new(config);
         let terminal = playground
-            .open_terminal("kafka-1", cols, rows)
-            .expect("kafka-1 is one of the playground's hosts");
+            .open_terminal(host, cols, rows)
+            .map_err(|e| format!("{e} (the hosts are {})", playground.host_names().join(", ")))?;
         let mut session = TypedSession {
             playground,
             terminal,
@@ -35,7 +42,7 @@ impl TypedSession {
             plain: PlainText::default(),
         };
         session.playground.settle(settle);
-        session
+        Ok(session)
     }
 
     /// Types one line: `^C` and `^D` alone send those keys, anything else is
@@ -66,7 +73,14 @@ impl TypedSession {
 
 /// Runs a whole script of typed lines and returns the screen as plain text.
 pub fn run(config: PlaygroundConfig, script: &str) -> String {
-    let mut session = TypedSession::new(config, DEFAULT_SETTLE, DEFAULT_COLS, DEFAULT_ROWS);
+    let mut session = TypedSession::new(
+        config,
+        "kafka-1",
+        DEFAULT_SETTLE,
+        DEFAULT_COLS,
+        DEFAULT_ROWS,
+    )
+    .expect("kafka-1 is one of the playground's hosts");
     let mut screen = String::new();
     for line in script.lines() {
         screen.push_str(&session.type_line(line));

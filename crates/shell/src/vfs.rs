@@ -56,6 +56,18 @@ pub enum Data {
     Static(&'static str),
     Bytes(Vec<u8>),
     NotStored,
+    /// `/dev/null`: takes every write, reads as empty.
+    Null,
+}
+
+impl Data {
+    fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Data::Static(s) => s.as_bytes().to_vec(),
+            Data::Bytes(b) => b,
+            Data::NotStored | Data::Null => Vec::new(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,7 +90,12 @@ impl File {
             Data::Static(s) => Some(s.len() as u64),
             Data::Bytes(b) => Some(b.len() as u64),
             Data::NotStored => None,
+            Data::Null => Some(0),
         }
+    }
+
+    pub fn is_device(&self) -> bool {
+        matches!(self.data, Data::Null)
     }
 
     pub fn is_executable(&self) -> bool {
@@ -175,9 +192,8 @@ impl Vfs {
         match self.lookup(path)? {
             Node::Dir(_) => Err(FsError::IsADirectory),
             Node::File(f) => match &f.data {
-                Data::Static(s) => Ok(s.as_bytes().to_vec()),
-                Data::Bytes(b) => Ok(b.clone()),
                 Data::NotStored => Err(FsError::NotStored),
+                data => Ok(data.clone().into_bytes()),
             },
         }
     }
@@ -197,50 +213,39 @@ impl Vfs {
 
     /// Replaces a file's content, creating the file if it is missing.
     pub fn write(&mut self, path: &str, data: Vec<u8>) -> Result<(), FsError> {
-        let now = self.now;
-        let (dir, name) = self.parent_mut(path)?;
-        match dir.entries.get_mut(name) {
-            Some(Node::Dir(_)) => Err(FsError::IsADirectory),
-            Some(Node::File(f)) => {
-                f.data = Data::Bytes(data);
-                f.meta.mtime = now;
-                f.program = None;
-                Ok(())
-            }
-            None => {
-                dir.entries.insert(
-                    name.to_owned(),
-                    Node::File(new_file(Data::Bytes(data), 0o644, now)),
-                );
-                dir.meta.mtime = now;
-                Ok(())
-            }
-        }
+        self.store(path, &data, false)
     }
 
     /// Appends to a file, creating it if it is missing (`>>`, and writes to an open file).
     pub fn append(&mut self, path: &str, data: &[u8]) -> Result<(), FsError> {
+        self.store(path, data, true)
+    }
+
+    fn store(&mut self, path: &str, data: &[u8], append: bool) -> Result<(), FsError> {
+        if self.is_dir(path) {
+            return Err(FsError::IsADirectory);
+        }
         let now = self.now;
         let (dir, name) = self.parent_mut(path)?;
         match dir.entries.get_mut(name) {
             Some(Node::Dir(_)) => Err(FsError::IsADirectory),
             Some(Node::File(f)) => {
-                let mut bytes = match std::mem::replace(&mut f.data, Data::NotStored) {
-                    Data::Static(s) => s.as_bytes().to_vec(),
-                    Data::Bytes(b) => b,
-                    Data::NotStored => Vec::new(),
+                f.data = match (std::mem::replace(&mut f.data, Data::Null), append) {
+                    (Data::Null, _) => Data::Null,
+                    (old, true) => {
+                        let mut bytes = old.into_bytes();
+                        bytes.extend_from_slice(data);
+                        Data::Bytes(bytes)
+                    }
+                    (_, false) => Data::Bytes(data.to_vec()),
                 };
-                bytes.extend_from_slice(data);
-                f.data = Data::Bytes(bytes);
                 f.meta.mtime = now;
                 f.program = None;
                 Ok(())
             }
             None => {
-                dir.entries.insert(
-                    name.to_owned(),
-                    Node::File(new_file(Data::Bytes(data.to_vec()), 0o644, now)),
-                );
+                let file = new_file(Data::Bytes(data.to_vec()), 0o644, now);
+                dir.entries.insert(name.to_owned(), Node::File(file));
                 dir.meta.mtime = now;
                 Ok(())
             }
@@ -252,6 +257,15 @@ impl Vfs {
         self.create_dir_all(split_parent(path).ok_or(FsError::Exists)?.0)?;
         let (dir, name) = self.parent_mut(path)?;
         dir.entries.insert(name.to_owned(), Node::File(file));
+        Ok(())
+    }
+
+    /// Sets permission bits (`chmod`).
+    pub fn set_mode(&mut self, path: &str, mode: u32) -> Result<(), FsError> {
+        match self.lookup_mut(path)? {
+            Node::Dir(d) => d.meta.mode = mode,
+            Node::File(f) => f.meta.mode = mode,
+        }
         Ok(())
     }
 

@@ -85,6 +85,13 @@ pub fn fg(call: Call) -> LocalFuture<i32> {
 
 /// Waits until job `number` has ended and returns its exit status.
 async fn wait_for(call: &Call, number: u32) -> i32 {
+    let target = call
+        .session()
+        .jobs
+        .borrow()
+        .get(number)
+        .map(|j| j.ctl.clone());
+    let _waiting = target.map(|ctl| call.interp.job.await_job(&ctl));
     poll_fn(|_| {
         let table = call.session().jobs.borrow();
         match table.get(number).map(|j| j.state) {

@@ -365,12 +365,21 @@ fn link_count(node: &Node) -> usize {
 fn mode_string(node: &Node) -> String {
     let mode = node.meta().mode;
     let mut s = String::with_capacity(10);
-    s.push(if node.is_dir() { 'd' } else { '-' });
+    s.push(match node {
+        Node::Dir(_) => 'd',
+        Node::File(f) if f.is_device() => 'c',
+        Node::File(_) => '-',
+    });
     for shift in [6, 3, 0] {
         let bits = (mode >> shift) & 0o7;
         s.push(if bits & 4 != 0 { 'r' } else { '-' });
         s.push(if bits & 2 != 0 { 'w' } else { '-' });
         s.push(if bits & 1 != 0 { 'x' } else { '-' });
+    }
+    if mode & 0o1000 != 0 {
+        // The sticky bit, as on /tmp: `t` over others' execute bit.
+        let others_x = s.pop() == Some('x');
+        s.push(if others_x { 't' } else { 'T' });
     }
     s
 }

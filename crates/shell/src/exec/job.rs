@@ -27,6 +27,8 @@ pub struct JobCtl {
     sleeping: Cell<u32>,
     /// Jobs brought to the foreground by this one (`fg`): Ctrl-C reaches them too.
     forward_to: RefCell<Vec<Weak<JobCtl>>>,
+    /// Jobs this one waits for (`fg`, `wait`).
+    awaiting: RefCell<Vec<Weak<JobCtl>>>,
 }
 
 impl JobCtl {
@@ -78,10 +80,44 @@ impl JobCtl {
         self.sleeping.set(self.sleeping.get() - 1);
     }
 
-    pub fn is_sleeping(&self) -> bool {
+    /// Whether the job waits for nothing but virtual time: a `sleep`, or a job
+    /// it waits for that sleeps. kplay holds the next typed line until then.
+    pub fn waits_on_time(&self) -> bool {
         self.sleeping.get() > 0
+            || self
+                .awaiting
+                .borrow()
+                .iter()
+                .filter_map(Weak::upgrade)
+                .any(|job| job.waits_on_time())
+    }
+
+    /// Notes that this job waits for `job` until the returned guard is dropped.
+    pub fn await_job(self: &Rc<Self>, job: &Rc<JobCtl>) -> AwaitGuard {
+        self.awaiting.borrow_mut().push(Rc::downgrade(job));
+        AwaitGuard {
+            waiter: self.clone(),
+            job: Rc::downgrade(job),
+        }
     }
 }
+
+/// Ends a wait noted by [`JobCtl::await_job`].
+pub struct AwaitGuard {
+    waiter: Rc<JobCtl>,
+    job: Weak<JobCtl>,
+}
+
+impl Drop for AwaitGuard {
+    fn drop(&mut self) {
+        self.waiter
+            .awaiting
+            .borrow_mut()
+            .retain(|j| !Weak::ptr_eq(j, &self.job));
+    }
+}
+
+impl JobCtl {}
 
 /// Runs `fut` until it ends or the job is interrupted (then: status 130).
 pub fn interruptible(job: Rc<JobCtl>, fut: LocalFuture<i32>) -> impl Future<Output = i32> {

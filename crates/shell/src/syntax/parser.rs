@@ -286,12 +286,7 @@ impl Parser {
         let name = match self.peek()?.clone() {
             Tok::Word(w) => match w.as_plain_literal() {
                 Some(n) if is_name(n) => n.to_owned(),
-                _ => {
-                    let near = self.token_text();
-                    return Err(ParseError::BadSubstitution(format!(
-                        "`{near}': not a valid identifier"
-                    )));
-                }
+                _ => return Err(ParseError::NotIdentifier(self.token_text())),
             },
             Tok::Eof => return Err(ParseError::Incomplete(Unterminated::More)),
             _ => return Err(self.unexpected()),
@@ -345,7 +340,9 @@ impl Parser {
                 self.advance();
                 return match self.peek()? {
                     Tok::Op(")") => Err(ParseError::Unsupported("shell functions")),
-                    Tok::Eof => Err(ParseError::Syntax { near: "newline".into() }),
+                    Tok::Eof => Err(ParseError::Syntax {
+                        near: "newline".into(),
+                    }),
                     _ => Err(self.unexpected()),
                 };
             }

@@ -100,7 +100,7 @@ impl Terminal {
     pub fn foreground_sleeping(&self) -> bool {
         self.foreground
             .as_ref()
-            .is_some_and(|f| f.ctl.is_sleeping())
+            .is_some_and(|f| f.ctl.waits_on_time())
     }
 
     pub fn has_foreground_job(&self) -> bool {
