@@ -124,4 +124,32 @@ mod tests {
         assert_eq!(layout(&cells(&["alpha", "beta"]), 6), "alpha\nbeta\n");
         assert_eq!(layout(&cells(&["a", "b", "c"]), 80), "a  b  c\n");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn every_name_appears_once_in_column_major_order(
+            names in proptest::collection::vec("[a-z._-]{1,30}", 1..40),
+            width in 10usize..200,
+        ) {
+            let text = layout(&cells(&names.iter().map(String::as_str).collect::<Vec<_>>()), width);
+            let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split_whitespace().collect()).collect();
+            let rows = lines.len();
+            // Read column by column: the names come back in their order.
+            let mut read = Vec::new();
+            for c in 0..lines[0].len() {
+                for line in &lines {
+                    if let Some(name) = line.get(c) {
+                        read.push(name.to_string());
+                    }
+                }
+            }
+            proptest::prop_assert_eq!(&read, &names);
+            proptest::prop_assert_eq!(rows, names.len().div_ceil(lines[0].len()));
+            if lines[0].len() > 1 {
+                for line in text.lines() {
+                    proptest::prop_assert!(line.len() < width, "{:?} is not narrower than {}", line, width);
+                }
+            }
+        }
+    }
 }

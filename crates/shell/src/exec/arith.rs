@@ -67,14 +67,17 @@ fn tokenize(expr: &str) -> Result<Vec<(Tok, usize)>, String> {
     Ok(out)
 }
 
+/// A number literal: decimal, `0x` hex or `0` octal; 64 bits wrap as in bash.
 fn parse_number(text: &str) -> Option<i64> {
-    if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
-        i64::from_str_radix(hex, 16).ok()
-    } else if text.len() > 1 && text.starts_with('0') {
-        i64::from_str_radix(&text[1..], 8).ok()
-    } else {
-        text.parse().ok()
-    }
+    let (digits, radix) =
+        if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+            (hex, 16)
+        } else if text.len() > 1 && text.starts_with('0') {
+            (&text[1..], 8)
+        } else {
+            (text, 10)
+        };
+    u64::from_str_radix(digits, radix).ok().map(|v| v as i64)
 }
 
 struct Arith<'a> {
@@ -254,5 +257,15 @@ mod tests {
             eval("1 + * 2").unwrap_err(),
             "1 + * 2: syntax error: operand expected (error token is \"* 2\")"
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn matches_64_bit_wrapping_arithmetic(a in proptest::num::i64::ANY, b in proptest::num::i64::ANY, c in 1i64..1000) {
+            proptest::prop_assert_eq!(eval(&format!("{a} + {b} * {c}")), Ok(a.wrapping_add(b.wrapping_mul(c))));
+            proptest::prop_assert_eq!(eval(&format!("({a} - {b}) / {c}")), Ok(a.wrapping_sub(b).wrapping_div(c)));
+            proptest::prop_assert_eq!(eval(&format!("{a} % {c} == {}", a.wrapping_rem(c))), Ok(1));
+            proptest::prop_assert_eq!(eval(&format!("{}", i64::MIN)), Ok(i64::MIN));
+        }
     }
 }

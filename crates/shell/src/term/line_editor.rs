@@ -148,6 +148,9 @@ impl LineEditor {
 
     /// Inserts text at the cursor (typing, yanking, completing, pasting).
     pub fn insert(&mut self, text: &[char], out: &mut String) {
+        if text.is_empty() {
+            return;
+        }
         let text: Vec<char> = text
             .iter()
             .map(|&c| if c == '\t' { ' ' } else { c })
