@@ -27,10 +27,17 @@ impl Drop for RawMode {
     }
 }
 
+/// The real terminal's size; `None` when it does not say (a size of 0).
+fn terminal_size() -> Option<(u16, u16)> {
+    crossterm::terminal::size()
+        .ok()
+        .filter(|(cols, rows)| *cols > 0 && *rows > 0)
+}
+
 pub fn run(config: PlaygroundConfig, host: &str) -> Result<i32, String> {
     let start_virtual = config.start_time;
     let mut playground = Playground::new(config);
-    let (cols, rows) = crossterm::terminal::size().unwrap_or((80, 24));
+    let (cols, rows) = terminal_size().unwrap_or((80, 24));
     let terminal = playground.open_terminal(host, cols, rows)?;
     let _raw = RawMode::enable()?;
     let (tx, rx) = mpsc::channel::<Vec<u8>>();
@@ -47,7 +54,7 @@ pub fn run(config: PlaygroundConfig, host: &str) -> Result<i32, String> {
     let mut size = (cols, rows);
     let mut stdout = std::io::stdout();
     loop {
-        let now_size = crossterm::terminal::size().unwrap_or(size);
+        let now_size = terminal_size().unwrap_or(size);
         if now_size != size {
             size = now_size;
             playground.resize(terminal, size.0, size.1);

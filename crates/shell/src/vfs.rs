@@ -260,6 +260,43 @@ impl Vfs {
         Ok(())
     }
 
+    /// Takes a file or a whole directory out of the tree (`rm`, `mv`).
+    pub fn remove(&mut self, path: &str) -> Result<Node, FsError> {
+        let now = self.now;
+        let (dir, name) = self.parent_mut(path).map_err(|e| match e {
+            FsError::Exists => FsError::PermissionDenied,
+            other => other,
+        })?;
+        let node = dir.entries.remove(name).ok_or(FsError::NotFound)?;
+        dir.meta.mtime = now;
+        Ok(node)
+    }
+
+    /// Puts a node at `path`, whose parent must be a directory (`cp`, `mv`).
+    /// A file there is replaced; a directory there is an error.
+    pub fn insert(&mut self, path: &str, node: Node) -> Result<(), FsError> {
+        if self.is_dir(path) {
+            return Err(FsError::IsADirectory);
+        }
+        let now = self.now;
+        let (dir, name) = self.parent_mut(path)?;
+        dir.entries.insert(name.to_owned(), node);
+        dir.meta.mtime = now;
+        Ok(())
+    }
+
+    /// Sets a file's time to now, creating it empty if it is missing (`touch`).
+    pub fn touch(&mut self, path: &str) -> Result<(), FsError> {
+        let now = self.now;
+        match self.lookup_mut(path) {
+            Ok(Node::Dir(d)) => d.meta.mtime = now,
+            Ok(Node::File(f)) => f.meta.mtime = now,
+            Err(FsError::NotFound) => return self.append(path, &[]),
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    }
+
     /// Sets permission bits (`chmod`).
     pub fn set_mode(&mut self, path: &str, mode: u32) -> Result<(), FsError> {
         match self.lookup_mut(path)? {

@@ -357,3 +357,78 @@ fn history_echo_options_and_exit() {
             "#]],
     );
 }
+
+#[test]
+fn text_tools_grep_head_tail_wc() {
+    check(
+        "grep -v '^#' config/zookeeper.properties\ngrep -n -i ZOOKEEPER config/consumer.properties config/producer.properties\ngrep -c port config/server.properties\ngrep nomatch config/server.properties; echo $?\ngrep -E 'num\\.(io|network)' config/server.properties\nhead -2 config/zookeeper.properties\ntail -n 1 config/zookeeper.properties\nwc -l config/*.properties | tail -1\ncat config/zookeeper.properties | wc\ngrep x nofile; echo $?",
+        expect![[r#"
+            root@kafka-1:~/kafka_2.8.0-0.8.0# grep -v '^#' config/zookeeper.properties
+            dataDir=/tmp/zookeeper
+            clientPort=2181
+            maxClientCnxns=0
+            root@kafka-1:~/kafka_2.8.0-0.8.0# grep -n -i ZOOKEEPER config/consumer.properties config/producer.properties
+            config/consumer.properties:3:zookeeper.connect=127.0.0.1:2181
+            config/consumer.properties:4:zookeeper.connection.timeout.ms=1000000
+            root@kafka-1:~/kafka_2.8.0-0.8.0# grep -c port config/server.properties
+            5
+            root@kafka-1:~/kafka_2.8.0-0.8.0# grep nomatch config/server.properties; echo $?
+            1
+            root@kafka-1:~/kafka_2.8.0-0.8.0# grep -E 'num\.(io|network)' config/server.properties
+            num.network.threads=2
+            num.io.threads=2
+            root@kafka-1:~/kafka_2.8.0-0.8.0# head -2 config/zookeeper.properties
+            # Licensed to the Apache Software Foundation (ASF) under one or more
+            # contributor license agreements.  See the NOTICE file distributed with
+            root@kafka-1:~/kafka_2.8.0-0.8.0# tail -n 1 config/zookeeper.properties
+            maxClientCnxns=0
+            root@kafka-1:~/kafka_2.8.0-0.8.0# wc -l config/*.properties | tail -1
+              219 total
+            root@kafka-1:~/kafka_2.8.0-0.8.0# cat config/zookeeper.properties | wc
+                 20     162    1023
+            root@kafka-1:~/kafka_2.8.0-0.8.0# grep x nofile; echo $?
+            grep: nofile: No such file or directory
+            2
+            root@kafka-1:~/kafka_2.8.0-0.8.0# "#]],
+    );
+}
+
+#[test]
+fn file_tools_and_a_script_of_ones_own() {
+    check(
+        "mkdir /tmp/a/b\nmkdir -p /tmp/a/b && ls /tmp/a\ncp config/server.properties config/server-1.properties && ls config | grep server\ncp config /tmp\ncp -r config /tmp/c && mv /tmp/c /tmp/d && ls /tmp\nrm /tmp/d\nrm -rf /tmp/d /tmp/a; ls /tmp\necho 'echo \"script says $1\"' > /tmp/s.sh; /tmp/s.sh\nchmod +x /tmp/s.sh; /tmp/s.sh hello; ls -l /tmp\n[ -f /tmp/s.sh ] && [ ! -d /tmp/s.sh ] && echo file\n[ 3 -gt x ]\ntail -f /tmp/s.sh &\necho appended >> /tmp/s.sh\nsleep 2\nkill %1",
+        expect![[r#"
+            root@kafka-1:~/kafka_2.8.0-0.8.0# mkdir /tmp/a/b
+            mkdir: cannot create directory '/tmp/a/b': No such file or directory
+            root@kafka-1:~/kafka_2.8.0-0.8.0# mkdir -p /tmp/a/b && ls /tmp/a
+            b
+            root@kafka-1:~/kafka_2.8.0-0.8.0# cp config/server.properties config/server-1.properties && ls config | grep server
+            server-1.properties
+            server.properties
+            root@kafka-1:~/kafka_2.8.0-0.8.0# cp config /tmp
+            cp: -r not specified; omitting directory 'config'
+            root@kafka-1:~/kafka_2.8.0-0.8.0# cp -r config /tmp/c && mv /tmp/c /tmp/d && ls /tmp
+            a  d
+            root@kafka-1:~/kafka_2.8.0-0.8.0# rm /tmp/d
+            rm: cannot remove '/tmp/d': Is a directory
+            root@kafka-1:~/kafka_2.8.0-0.8.0# rm -rf /tmp/d /tmp/a; ls /tmp
+            root@kafka-1:~/kafka_2.8.0-0.8.0# echo 'echo "script says $1"' > /tmp/s.sh; /tmp/s.sh
+            bash: /tmp/s.sh: Permission denied
+            root@kafka-1:~/kafka_2.8.0-0.8.0# chmod +x /tmp/s.sh; /tmp/s.sh hello; ls -l /tmp
+            script says hello
+            total 4
+            -rwxr-xr-x 1 root root 22 Oct  1 00:00 s.sh
+            root@kafka-1:~/kafka_2.8.0-0.8.0# [ -f /tmp/s.sh ] && [ ! -d /tmp/s.sh ] && echo file
+            file
+            root@kafka-1:~/kafka_2.8.0-0.8.0# [ 3 -gt x ]
+            bash: [: x: integer expression expected
+            root@kafka-1:~/kafka_2.8.0-0.8.0# tail -f /tmp/s.sh &
+            [1] 3829
+            root@kafka-1:~/kafka_2.8.0-0.8.0# echo "script says $1"
+            echo appended >> /tmp/s.sh
+            root@kafka-1:~/kafka_2.8.0-0.8.0# sleep 2
+            appended
+            root@kafka-1:~/kafka_2.8.0-0.8.0# kill %1
+            root@kafka-1:~/kafka_2.8.0-0.8.0# "#]],
+    );
+}

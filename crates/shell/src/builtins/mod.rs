@@ -1,9 +1,13 @@
 //! The shell's own commands (`ls`, `cd`, `cat`, ...), run inside the shell
 //! process as bash runs its builtins. Each module holds a family of commands.
 
+mod fileops;
 mod files;
+mod filters;
 mod jobs;
 mod ls;
+mod options;
+mod test;
 mod text;
 
 use std::rc::Rc;
@@ -76,25 +80,39 @@ pub enum Builtin {
 /// Every builtin, by name, in the order `help` lists them.
 const BUILTINS: &[(&str, Builtin)] = &[
     (":", Builtin::Sync(text::colon)),
+    ("[", Builtin::Sync(test::test)),
     ("cat", Builtin::Async(files::cat)),
     ("cd", Builtin::Sync(files::cd)),
+    ("chmod", Builtin::Sync(fileops::chmod)),
     ("clear", Builtin::Sync(text::clear)),
+    ("cp", Builtin::Sync(fileops::cp)),
     ("date", Builtin::Sync(text::date)),
     ("echo", Builtin::Sync(text::echo)),
     ("env", Builtin::Sync(text::env)),
     ("export", Builtin::Sync(text::export)),
     ("false", Builtin::Sync(text::false_)),
     ("fg", Builtin::Async(jobs::fg)),
+    ("grep", Builtin::Async(filters::grep)),
+    ("head", Builtin::Async(filters::head)),
     ("help", Builtin::Sync(text::help)),
     ("history", Builtin::Sync(text::history)),
+    ("hostname", Builtin::Sync(text::hostname)),
     ("jobs", Builtin::Sync(jobs::jobs)),
     ("kill", Builtin::Sync(jobs::kill)),
     ("ls", Builtin::Sync(ls::ls)),
+    ("mkdir", Builtin::Sync(fileops::mkdir)),
+    ("mv", Builtin::Sync(fileops::mv)),
     ("pwd", Builtin::Sync(files::pwd)),
+    ("rm", Builtin::Sync(fileops::rm)),
     ("sleep", Builtin::Async(jobs::sleep)),
+    ("tail", Builtin::Async(filters::tail)),
+    ("test", Builtin::Sync(test::test)),
+    ("touch", Builtin::Sync(fileops::touch)),
     ("true", Builtin::Sync(text::true_)),
     ("unset", Builtin::Sync(text::unset)),
     ("wait", Builtin::Async(jobs::wait)),
+    ("wc", Builtin::Async(filters::wc)),
+    ("whoami", Builtin::Sync(text::whoami)),
 ];
 
 pub fn lookup(name: &str) -> Option<Builtin> {
@@ -102,7 +120,10 @@ pub fn lookup(name: &str) -> Option<Builtin> {
 }
 
 pub fn names() -> impl Iterator<Item = &'static str> {
-    BUILTINS.iter().map(|(n, _)| *n).filter(|n| *n != ":")
+    BUILTINS
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| *n != ":" && *n != "[")
 }
 
 /// Runs a builtin; a sync one's output is written after it returns.

@@ -113,6 +113,18 @@ fn expand_escapes(s: &str) -> (String, bool) {
     (out, false)
 }
 
+/// `hostname`
+pub fn hostname(call: &Call, p: &mut Printer) -> i32 {
+    p.out(format!("{}\n", call.session().host));
+    0
+}
+
+/// `whoami`
+pub fn whoami(call: &Call, p: &mut Printer) -> i32 {
+    p.out(format!("{}\n", call.session().user));
+    0
+}
+
 /// `clear`: the escape sequence of `clear` in an xterm (screen and scrollback).
 pub fn clear(_: &Call, p: &mut Printer) -> i32 {
     p.out("\x1b[H\x1b[2J\x1b[3J");

@@ -74,17 +74,30 @@ impl Session {
     /// Waits `duration` of virtual time. A sleep in the foreground job holds
     /// kplay's next typed line until it ends (see `Playground::settle`).
     pub async fn sleep(&self, job: &Rc<JobCtl>, duration: Duration) {
+        self.wait(job, duration, TimerKind::OneShot).await;
+    }
+
+    /// Waits `duration` as the next step of something that repeats forever
+    /// (`tail -f` looking at its file): it never holds kplay's next line.
+    pub async fn tick(&self, job: &Rc<JobCtl>, duration: Duration) {
+        self.wait(job, duration, TimerKind::Periodic).await;
+    }
+
+    async fn wait(&self, job: &Rc<JobCtl>, duration: Duration, kind: TimerKind) {
         let deadline = self.now() + duration;
         let owner = self.shared.timer_owner();
         let id = self
             .shared
             .world
             .borrow_mut()
-            .set_timer(deadline, owner, TimerKind::OneShot);
-        job.sleep_started();
+            .set_timer(deadline, owner, kind);
+        let counts_as_sleep = kind == TimerKind::OneShot;
+        if counts_as_sleep {
+            job.sleep_started();
+        }
         let _guard = SleepGuard {
             shared: self.shared.clone(),
-            job: job.clone(),
+            job: counts_as_sleep.then(|| job.clone()),
             id,
             owner,
         };
@@ -102,14 +115,17 @@ impl Session {
 /// Ends a sleep's bookkeeping whether it finished or was interrupted.
 struct SleepGuard {
     shared: Rc<Shared>,
-    job: Rc<JobCtl>,
+    /// The job whose sleep count this wait holds, if it counts as a sleep.
+    job: Option<Rc<JobCtl>>,
     id: sim::TimerId,
     owner: TimerOwner,
 }
 
 impl Drop for SleepGuard {
     fn drop(&mut self) {
-        self.job.sleep_ended();
+        if let Some(job) = &self.job {
+            job.sleep_ended();
+        }
         self.shared
             .world
             .borrow_mut()
