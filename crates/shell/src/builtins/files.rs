@@ -1,7 +1,7 @@
 //! Builtins about files and directories: `cat`, `cd`, `pwd`.
 
 use super::{invalid_option, unrecognized_option, Call, Printer};
-use crate::exec::io::{read, ReadResult};
+use crate::exec::io::{read, BrokenPipe, ReadResult};
 use crate::exec::job::{LocalFuture, STATUS_BROKEN_PIPE};
 use crate::vfs::{normalize, FsError, Node};
 
@@ -92,13 +92,7 @@ pub fn cat(call: Call) -> LocalFuture<i32> {
         for file in files {
             if file == "-" {
                 while let ReadResult::Data(data) = read(&call.io.stdin, &call.interp.job).await {
-                    if call
-                        .io
-                        .stdout
-                        .write_all(&numbering.apply(&data))
-                        .await
-                        .is_err()
-                    {
+                    if emit(&call, &mut numbering, &data).await.is_err() {
                         return STATUS_BROKEN_PIPE;
                     }
                 }
@@ -108,13 +102,7 @@ pub fn cat(call: Call) -> LocalFuture<i32> {
             let content = call.session().fs.borrow().read(&path);
             match content {
                 Ok(data) => {
-                    if call
-                        .io
-                        .stdout
-                        .write_all(&numbering.apply(&data))
-                        .await
-                        .is_err()
-                    {
+                    if emit(&call, &mut numbering, &data).await.is_err() {
                         return STATUS_BROKEN_PIPE;
                     }
                 }
@@ -126,6 +114,11 @@ pub fn cat(call: Call) -> LocalFuture<i32> {
         }
         status
     })
+}
+
+/// Writes `data` to stdout, numbered when `-n` asks for it.
+async fn emit(call: &Call, numbering: &mut LineNumbering, data: &[u8]) -> Result<(), BrokenPipe> {
+    call.io.stdout.write_all(&numbering.apply(data)).await
 }
 
 async fn report(call: &Call, p: Printer) -> i32 {

@@ -549,48 +549,40 @@ impl Parser {
         if self.at(0) == Some('~') {
             self.tilde(&mut parts);
         }
-        while let Some(c) = self.at(0) {
-            match c {
-                ' ' | '\t' | '\n' | ';' | '&' | '|' | '<' | '>' | '(' | ')' => break,
-                '\\' => match self.at(1) {
-                    None => return Err(ParseError::Incomplete(Unterminated::More)),
-                    Some('\n') => self.pos += 2,
-                    Some(next) => {
-                        parts.literal(next, true);
-                        self.pos += 2;
-                    }
-                },
-                '\'' => {
-                    self.pos += 1;
-                    let mut text = String::new();
-                    loop {
-                        match self.at(0) {
-                            None => return Err(ParseError::Incomplete(Unterminated::Quote('\''))),
-                            Some('\'') => break,
-                            Some(ch) => text.push(ch),
-                        }
-                        self.pos += 1;
-                    }
-                    self.pos += 1;
-                    parts.push(Part::Literal { text, quoted: true });
-                }
-                '"' => {
-                    self.pos += 1;
-                    let inner = self.double_quoted()?;
-                    parts.push(Part::DoubleQuoted(inner));
-                }
-                '$' => self.dollar(&mut parts, false)?,
-                '`' => {
-                    let script = self.backtick(false)?;
-                    parts.push(Part::CommandSubst(script));
-                }
-                _ => {
-                    parts.literal(c, false);
-                    self.pos += 1;
-                }
-            }
-        }
+        self.word_parts(&mut parts, is_metacharacter)?;
         Ok(Word { parts: parts.0 })
+    }
+
+    /// `'...'`, `"..."`, `$...` or `` `...` `` where quoting is off (a word, `${x:-word}`).
+    fn quoted_or_expansion(&mut self, parts: &mut Parts) -> PResult<()> {
+        match self.at(0) {
+            Some('\'') => {
+                self.pos += 1;
+                let mut text = String::new();
+                loop {
+                    match self.at(0) {
+                        None => return Err(ParseError::Incomplete(Unterminated::Quote('\''))),
+                        Some('\'') => break,
+                        Some(ch) => text.push(ch),
+                    }
+                    self.pos += 1;
+                }
+                self.pos += 1;
+                parts.push(Part::Literal { text, quoted: true });
+            }
+            Some('"') => {
+                self.pos += 1;
+                let inner = self.double_quoted()?;
+                parts.push(Part::DoubleQuoted(inner));
+            }
+            Some('$') => self.dollar(parts, false)?,
+            Some('`') => {
+                let script = self.backtick(false)?;
+                parts.push(Part::CommandSubst(script));
+            }
+            other => unreachable!("not a quote or expansion: {other:?}"),
+        }
+        Ok(())
     }
 
     /// `~`, `~user`, `~+`, `~-` up to the first `/` (only unquoted name characters).
@@ -852,50 +844,35 @@ impl Parser {
     /// The word inside `${x:-word}`, through the closing `}`.
     fn brace_word(&mut self) -> PResult<Word> {
         let mut parts = Parts::default();
-        loop {
-            let Some(c) = self.at(0) else {
-                return Err(ParseError::Incomplete(Unterminated::Brace));
-            };
+        self.word_parts(&mut parts, |c| c == '}')?;
+        if self.at(0).is_none() {
+            return Err(ParseError::Incomplete(Unterminated::Brace));
+        }
+        self.pos += 1;
+        Ok(Word { parts: parts.0 })
+    }
+
+    /// Reads the parts of an unquoted word up to a character `stop` accepts
+    /// (left unread) or the end of the input.
+    fn word_parts(&mut self, parts: &mut Parts, stop: fn(char) -> bool) -> PResult<()> {
+        while let Some(c) = self.at(0).filter(|c| !stop(*c)) {
             match c {
-                '}' => {
-                    self.pos += 1;
-                    return Ok(Word { parts: parts.0 });
-                }
-                '\\' => {
-                    if let Some(next) = self.at(1) {
+                '\\' => match self.at(1) {
+                    None => return Err(ParseError::Incomplete(Unterminated::More)),
+                    Some('\n') => self.pos += 2,
+                    Some(next) => {
                         parts.literal(next, true);
+                        self.pos += 2;
                     }
-                    self.pos += 2;
-                }
-                '\'' => {
-                    self.pos += 1;
-                    let mut text = String::new();
-                    while let Some(ch) = self.at(0).filter(|ch| *ch != '\'') {
-                        text.push(ch);
-                        self.pos += 1;
-                    }
-                    if self.at(0).is_none() {
-                        return Err(ParseError::Incomplete(Unterminated::Quote('\'')));
-                    }
-                    self.pos += 1;
-                    parts.push(Part::Literal { text, quoted: true });
-                }
-                '"' => {
-                    self.pos += 1;
-                    let inner = self.double_quoted()?;
-                    parts.push(Part::DoubleQuoted(inner));
-                }
-                '$' => self.dollar(&mut parts, false)?,
-                '`' => {
-                    let script = self.backtick(false)?;
-                    parts.push(Part::CommandSubst(script));
-                }
+                },
+                '\'' | '"' | '$' | '`' => self.quoted_or_expansion(parts)?,
                 _ => {
                     parts.literal(c, false);
                     self.pos += 1;
                 }
             }
         }
+        Ok(())
     }
 
     /// `${...}` text from `start` to the closing brace, for the error message.
@@ -967,6 +944,14 @@ fn as_assignment(word: &Word) -> Option<Assignment> {
         name: name.to_owned(),
         value,
     })
+}
+
+/// The characters that end an unquoted word.
+fn is_metacharacter(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t' | '\n' | ';' | '&' | '|' | '<' | '>' | '(' | ')'
+    )
 }
 
 /// A shell variable name: a letter or `_`, then letters, digits or `_`.
