@@ -14,6 +14,8 @@ const FRAME_STEP_MAX: Duration = Duration::from_secs(5);
 pub struct Bridge {
     playground: Playground,
     terminal: TerminalId,
+    /// The terminal's size on the page, for a new shell after `exit`.
+    size: (u16, u16),
     /// Wall-clock milliseconds (the page's `performance.now()`) at virtual time `start`.
     wall_start_ms: f64,
     start: SimTime,
@@ -29,6 +31,7 @@ impl Bridge {
         Bridge {
             playground,
             terminal,
+            size: (cols, rows),
             wall_start_ms: wall_now_ms,
             start,
         }
@@ -41,7 +44,7 @@ impl Bridge {
                 self.playground.close_terminal(self.terminal);
                 self.terminal = self
                     .playground
-                    .open_terminal("kafka-1", 80, 24)
+                    .open_terminal("kafka-1", self.size.0, self.size.1)
                     .expect("kafka-1 is one of the playground's hosts");
             }
         } else {
@@ -51,6 +54,7 @@ impl Bridge {
     }
 
     pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.size = (cols, rows);
         if self.playground.exit_status(self.terminal).is_none() {
             self.playground.resize(self.terminal, cols, rows);
         }
