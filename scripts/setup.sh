@@ -19,9 +19,10 @@ as_root() {
 }
 
 # Debian packages: Chromium and its WebDriver for the browser tests, Node.js for npm.
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 apt_packages=()
-dpkg -s chromium >/dev/null 2>&1 || apt_packages+=(chromium)
-dpkg -s chromium-driver >/dev/null 2>&1 || apt_packages+=(chromium-driver)
+installed chromium || apt_packages+=(chromium)
+installed chromium-driver || apt_packages+=(chromium-driver)
 command -v node >/dev/null || apt_packages+=(nodejs)
 command -v npm >/dev/null || apt_packages+=(npm)
 if [ ${#apt_packages[@]} -gt 0 ]; then

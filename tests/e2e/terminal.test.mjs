@@ -84,17 +84,18 @@ test('Ctrl-C interrupts a running command and Ctrl-L clears the screen', async (
   await page.close();
 });
 
-test('a pasted block runs its lines in order', async () => {
+test('Ctrl-V and Shift-Insert paste, and pasted lines run in order', async () => {
   const { page, errors } = await openPlayground(browser, server.url);
-  await page.evaluate(() => {
-    const data = new DataTransfer();
-    data.setData('text/plain', 'echo first\necho second\ncd bin\npwd\n');
-    const target = document.querySelector('[data-testid="terminal"] .xterm-helper-textarea');
-    target.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  });
+  await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  await page.evaluate(() => navigator.clipboard.writeText('echo first\necho second\ncd bin\npwd\n'));
+  await page.keyboard.press('Control+v');
   const text = await waitForScreen(page, /^\/root\/kafka_2\.8\.0-0\.8\.0\/bin$/m);
   assert.match(text, /^first\n.*\n^second$/m);
   assert.match(text, /root@kafka-1:~\/kafka_2\.8\.0-0\.8\.0\/bin#$/m);
+  await page.evaluate(() => navigator.clipboard.writeText('echo from-shift-insert'));
+  await page.keyboard.press('Shift+Insert');
+  await page.keyboard.press('Enter');
+  await waitForScreen(page, /^from-shift-insert$/m);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -117,6 +118,50 @@ test('ls colours directories and the terminal follows the window size', async ()
   await run(page, 'ls bin');
   // At the narrower width the shell lays bin/ out in one column, as GNU ls would.
   await waitForScreen(page, /^kafka-add-partitions\.sh\nkafka-console-consumer\.sh$/m);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Ctrl-C copies selected text instead of interrupting', async () => {
+  const { page, errors } = await openPlayground(browser, server.url);
+  await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  await run(page, 'echo copy-me-please');
+  await waitForScreen(page, /^copy-me-please$/m);
+  // Select the output line with the mouse, as a person would.
+  const row = page.locator('[data-testid="terminal"] .xterm-rows > div', { hasText: /^copy-me-please/ }).first();
+  const box = await row.boundingBox();
+  await page.mouse.move(box.x + 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 2 + 14 * 8.5, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  assert.ok(await page.evaluate(() => window.kplayTerminal.hasSelection()), 'text is selected');
+  await page.keyboard.press('Control+c');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(copied, /^copy-me-pl/);
+  assert.equal(await page.evaluate(() => window.kplayTerminal.hasSelection()), false);
+  // No interrupt reached the shell: the prompt line has no ^C.
+  assert.doesNotMatch(await screen(page), /\^C/);
+  // Without a selection, Ctrl-C interrupts the line being typed.
+  await page.keyboard.type('half typed');
+  await page.keyboard.press('Control+c');
+  await waitForScreen(page, /half typed\^C$/m);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the terminal keeps 10,000 lines of scrollback', async () => {
+  const { page, errors } = await openPlayground(browser, server.url);
+  await run(page, 'i=0; while [ $i -lt 10500 ]; do echo line-$i; i=$((i+1)); done');
+  await waitForScreen(page, /^line-10499$/m, 30_000);
+  const { length, rows, first } = await page.evaluate(() => {
+    const t = window.kplayTerminal;
+    const b = t.buffer.active;
+    return { length: b.length, rows: t.rows, first: b.getLine(0).translateToString(true) };
+  });
+  assert.equal(length, 10_000 + rows, 'scrollback plus the screen');
+  // The oldest lines scrolled out; the 10,000 before the screen are kept.
+  const firstIndex = Number(first.replace('line-', ''));
+  assert.ok(firstIndex > 0 && firstIndex <= 500 + rows, `first kept line: ${first}`);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -1,6 +1,6 @@
 //! The world: virtual time, the seeded RNG, hosts, timers and the trace.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -54,7 +54,7 @@ pub struct World {
     rng: ChaCha8Rng,
     timers: TimerQueue,
     hosts: BTreeMap<HostName, Host>,
-    trace: Vec<TraceRecord>,
+    trace: VecDeque<TraceRecord>,
     trace_seq: u64,
     /// Longest trace kept in memory; older records are dropped first.
     trace_records_max: usize,
@@ -79,7 +79,7 @@ impl World {
             rng,
             timers: TimerQueue::default(),
             hosts,
-            trace: Vec::new(),
+            trace: VecDeque::new(),
             trace_seq: 0,
             trace_records_max: 100_000,
         }
@@ -189,13 +189,14 @@ impl World {
         };
         self.trace_seq += 1;
         if self.trace.len() == self.trace_records_max {
-            self.trace.remove(0);
+            self.trace.pop_front();
         }
-        self.trace.push(record);
+        self.trace.push_back(record);
     }
 
-    pub fn trace(&self) -> &[TraceRecord] {
-        &self.trace
+    /// The most recent records of the trace, oldest first.
+    pub fn trace(&self) -> impl Iterator<Item = &TraceRecord> {
+        self.trace.iter()
     }
 
     /// The whole trace as text, one record a line.
