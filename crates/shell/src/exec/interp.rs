@@ -11,17 +11,12 @@ use std::future::poll_fn;
 use std::rc::Rc;
 use std::task::Poll;
 
-use crate::builtins;
 use crate::exec::env::Env;
 use crate::exec::expand::ExpandError;
 use crate::exec::io::{pipe, Input, Output, Stdio};
-use crate::exec::job::{interruptible, join_all, JobCtl, LocalFuture, STATUS_INTERRUPTED};
+use crate::exec::job::{join_all, JobCtl, LocalFuture, STATUS_INTERRUPTED};
 use crate::exec::session::Session;
-use crate::syntax::{
-    parse, AndOr, Command, Compound, Connector, Item, Pipeline, Script, SimpleCommand,
-};
-use crate::tools;
-use crate::vfs::{normalize, FsError, Node};
+use crate::syntax::{AndOr, Command, Compound, Connector, Item, Pipeline, Script, SimpleCommand};
 
 /// How a list of commands ended, beyond its exit status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -461,192 +456,6 @@ impl Interp {
         })
     }
 
-    /// Runs a command by name: a builtin, or a file when the name has a `/`.
-    pub async fn run_words(&self, words: Vec<String>, io: Stdio) -> i32 {
-        let name = words[0].clone();
-        if name.contains('/') {
-            return self.run_path(words, io).await;
-        }
-        if let Some(builtin) = builtins::lookup(&name) {
-            let call = builtins::Call {
-                interp: self.clone(),
-                args: words,
-                io,
-            };
-            return interruptible(self.job.clone(), builtins::run(builtin, call)).await;
-        }
-        self.report(&io, &format!("{name}: command not found"))
-            .await;
-        if let Some(hint) = self.not_found_hint(&name) {
-            crate::hint::write(&io.stderr, &hint).await;
-        }
-        127
-    }
-
-    /// A word that is not a command here but a Kafka script in `bin/` is.
-    fn not_found_hint(&self, name: &str) -> Option<String> {
-        let cwd = self.env().cwd().to_owned();
-        let fs = self.session.fs.borrow();
-        let in_bin = normalize(&cwd, &format!("bin/{name}"));
-        if matches!(fs.lookup(&in_bin), Ok(Node::File(_))) {
-            return Some(format!("the Kafka scripts are in bin/: try bin/{name}"));
-        }
-        None
-    }
-
-    async fn run_path(&self, words: Vec<String>, io: Stdio) -> i32 {
-        let name = words[0].clone();
-        let path = normalize(self.env().cwd(), &name);
-        let lookup = self.session.fs.borrow().lookup(&path).cloned();
-        let file = match lookup {
-            Err(FsError::NotADirectory) => {
-                self.report(&io, &format!("{name}: Not a directory")).await;
-                return 126;
-            }
-            Err(_) => {
-                self.report(&io, &format!("{name}: No such file or directory"))
-                    .await;
-                return 127;
-            }
-            Ok(Node::Dir(_)) => {
-                self.report(&io, &format!("{name}: Is a directory")).await;
-                return 126;
-            }
-            Ok(Node::File(f)) => f,
-        };
-        if !file.is_executable() {
-            self.report(&io, &format!("{name}: Permission denied"))
-                .await;
-            return 126;
-        }
-        if let Some(program) = file.program {
-            return match tools::find(&program) {
-                Some(tool) => {
-                    let call = builtins::Call {
-                        interp: self.clone(),
-                        args: words,
-                        io,
-                    };
-                    tool(call).await
-                }
-                None => {
-                    let text = format!("{name}: not yet available in this playground\n");
-                    let _ = io.stderr.write_all(text.as_bytes()).await;
-                    127
-                }
-            };
-        }
-        self.run_script_file(words, &path, io).await
-    }
-
-    /// An executable text file of the user's runs as a bash script in a subshell.
-    async fn run_script_file(&self, words: Vec<String>, path: &str, io: Stdio) -> i32 {
-        let name = words[0].clone();
-        let content = self.session.fs.borrow().read(path);
-        let text = match content {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(e) => {
-                self.report(&io, &format!("{name}: {e}")).await;
-                return 126;
-            }
-        };
-        let script = match parse(&text) {
-            Ok(s) => s,
-            Err(e) => {
-                let line = format!("{name}: {}\n", e.message());
-                let _ = io.stderr.write_all(line.as_bytes()).await;
-                return 2;
-            }
-        };
-        let sub = self.subshell();
-        sub.env_mut().positional = words[1..].to_vec();
-        match sub.run_script(script, io).await {
-            Flow::Exit(code) => code,
-            _ => sub.status(),
-        }
-    }
-
-    /// Opens the redirections of a command and returns its standard streams.
-    pub async fn apply_redirects(
-        &self,
-        redirects: &[crate::syntax::Redirect],
-        io: &Stdio,
-    ) -> Result<Stdio, String> {
-        use crate::syntax::RedirectOp as Op;
-        let mut io = io.clone();
-        for r in redirects {
-            let target = self
-                .expand_word_single(&r.target, &io)
-                .await
-                .map_err(|e| e.message())?;
-            let fd = r.fd.unwrap_or(r.op.default_fd());
-            let path = normalize(self.env().cwd(), &target);
-            match r.op {
-                Op::Read => {
-                    let data = self
-                        .session
-                        .fs
-                        .borrow()
-                        .read(&path)
-                        .map_err(|e| format!("{target}: {e}"))?;
-                    set_input(&mut io, fd, Input::bytes(data))?;
-                }
-                Op::HereString => {
-                    set_input(
-                        &mut io,
-                        fd,
-                        Input::bytes(format!("{target}\n").into_bytes()),
-                    )?;
-                }
-                Op::Write | Op::Append | Op::WriteBoth | Op::AppendBoth => {
-                    self.open_for_writing(&path, matches!(r.op, Op::Append | Op::AppendBoth))
-                        .map_err(|e| format!("{target}: {e}"))?;
-                    let out = Output::File {
-                        fs: self.session.fs.clone(),
-                        path,
-                    };
-                    if matches!(r.op, Op::WriteBoth | Op::AppendBoth) {
-                        io.stdout = out.clone();
-                        io.stderr = out;
-                    } else {
-                        set_output(&mut io, fd, out)?;
-                    }
-                }
-                Op::DupWrite | Op::DupRead => {
-                    let source = match target.as_str() {
-                        "-" => None,
-                        t => Some(
-                            t.parse::<u32>()
-                                .map_err(|_| format!("{target}: ambiguous redirect"))?,
-                        ),
-                    };
-                    let (stdin, stdout, stderr) =
-                        (io.stdin.clone(), io.stdout.clone(), io.stderr.clone());
-                    match (r.op, source) {
-                        (Op::DupWrite, None) => set_output(&mut io, fd, Output::Null)?,
-                        (Op::DupRead, None) => set_input(&mut io, fd, Input::Null)?,
-                        (Op::DupWrite, Some(1)) => set_output(&mut io, fd, stdout)?,
-                        (Op::DupWrite, Some(2)) => set_output(&mut io, fd, stderr)?,
-                        (Op::DupRead, Some(0)) => set_input(&mut io, fd, stdin)?,
-                        (_, Some(n)) => return Err(format!("{n}: Bad file descriptor")),
-                        (_, None) => unreachable!("only dup operators reach here"),
-                    }
-                }
-            }
-        }
-        Ok(io)
-    }
-
-    fn open_for_writing(&self, path: &str, append: bool) -> Result<(), FsError> {
-        let mut fs = self.session.fs.borrow_mut();
-        fs.set_now(self.session.now());
-        if append {
-            fs.append(path, &[])
-        } else {
-            fs.truncate(path)
-        }
-    }
-
     /// Writes `bash: message` to the command's standard error.
     pub async fn report(&self, io: &Stdio, message: &str) {
         let _ = io
@@ -665,24 +474,4 @@ enum LoopStep {
     Next,
     Stop,
     Leave(Flow),
-}
-
-fn set_input(io: &mut Stdio, fd: u32, input: Input) -> Result<(), String> {
-    match fd {
-        0 => io.stdin = input,
-        // Descriptors above 2 have no user in the playground's commands.
-        n if n > 2 => {}
-        n => return Err(format!("{n}: Bad file descriptor")),
-    }
-    Ok(())
-}
-
-fn set_output(io: &mut Stdio, fd: u32, output: Output) -> Result<(), String> {
-    match fd {
-        1 => io.stdout = output,
-        2 => io.stderr = output,
-        n if n > 2 => {}
-        n => return Err(format!("{n}: Bad file descriptor")),
-    }
-    Ok(())
 }

@@ -1,10 +1,12 @@
 //! Running commands: the interpreter, expansions, I/O plumbing and jobs.
 
 pub mod arith;
+mod command;
 pub mod env;
 pub mod expand;
 pub mod glob;
 pub mod interp;
 pub mod io;
 pub mod job;
+mod redirect;
 pub mod session;
