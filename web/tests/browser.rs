@@ -60,6 +60,10 @@ fn the_engine_runs_commands_in_wasm() {
         out.contains("server.properties") && out.contains("zookeeper.properties"),
         "{out:?}"
     );
+    // Input nested as deep as the parser allows runs within the page's stack.
+    let levels = shell::syntax::NESTING_MAX - 2;
+    let deep = format!("echo {}x{}\r", "$(echo ".repeat(levels), ")".repeat(levels));
+    assert!(bridge.input(&deep).contains("\r\nx\r\n"));
     // Virtual time follows the page's clock: two seconds of sleep end after two seconds.
     bridge.input("sleep 2; echo woke\r");
     assert!(!bridge.tick(1_500.0).contains("woke"));

@@ -42,7 +42,7 @@ pub struct TerminalId(usize);
 
 /// Rounds of polling in one pump before control returns to the front end,
 /// so a command that never waits (an endless loop) cannot freeze the page.
-const POLL_ROUNDS_MAX: usize = 10_000;
+const POLL_ROUNDS_MAX: usize = 1_000;
 
 pub struct Playground {
     shared: Rc<Shared>,

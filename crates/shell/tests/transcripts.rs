@@ -432,3 +432,16 @@ fn file_tools_and_a_script_of_ones_own() {
             root@kafka-1:~/kafka_2.8.0-0.8.0# "#]],
     );
 }
+
+#[test]
+fn an_endless_loop_stops_at_ctrl_c() {
+    check(
+        "while true; do :; done\n^C\necho $?",
+        expect![[r#"
+            root@kafka-1:~/kafka_2.8.0-0.8.0# while true; do :; done
+            ^C
+            root@kafka-1:~/kafka_2.8.0-0.8.0# echo $?
+            130
+            root@kafka-1:~/kafka_2.8.0-0.8.0# "#]],
+    );
+}

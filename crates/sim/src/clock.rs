@@ -40,10 +40,11 @@ impl SimTime {
         Ok(SimTime((nanos / 1_000) as u64))
     }
 
-    /// The same instant as a calendar date and time in UTC.
+    /// The same instant as a calendar date and time in UTC. Instants after
+    /// the year 9999 (a sleep of millennia) show as the last moment of 9999.
     pub fn to_utc(self) -> time::OffsetDateTime {
         time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1_000)
-            .expect("a u64 count of microseconds is always a valid date")
+            .unwrap_or(time::macros::datetime!(9999-12-31 23:59:59.999_999 UTC))
     }
 
     pub fn saturating_sub(self, earlier: SimTime) -> Duration {
@@ -103,6 +104,13 @@ mod tests {
         let later = t + Duration::from_millis(1_500);
         assert_eq!(later.to_string(), "2013-10-01T00:00:01.500000Z");
         assert_eq!(later - t, Duration::from_millis(1_500));
+    }
+
+    #[test]
+    fn instants_past_the_year_9999_do_not_break_the_calendar() {
+        let far = SimTime::from_unix_micros(u64::MAX);
+        assert_eq!(far.to_utc().year(), 9999);
+        assert_eq!(far.to_string(), "9999-12-31T23:59:59.999999Z");
     }
 
     #[test]

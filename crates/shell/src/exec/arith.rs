@@ -2,12 +2,25 @@
 
 /// Evaluates `expr`; `var` gives a variable's value (unset and empty count as 0).
 pub fn evaluate(expr: &str, var: &mut dyn FnMut(&str) -> Option<String>) -> Result<i64, String> {
+    evaluate_at(expr, var, 0)
+}
+
+/// How deep variables may refer to variables (`x=y y=x`); bash allows 1024,
+/// the playground less so that the stack of a wasm page is never at risk.
+const RECURSION_MAX: usize = 100;
+
+fn evaluate_at(
+    expr: &str,
+    var: &mut dyn FnMut(&str) -> Option<String>,
+    depth: usize,
+) -> Result<i64, String> {
     let tokens = tokenize(expr)?;
     let mut p = Arith {
         tokens,
         pos: 0,
         expr,
         var,
+        depth,
     };
     if p.tokens.is_empty() {
         return Ok(0);
@@ -85,6 +98,7 @@ struct Arith<'a> {
     pos: usize,
     expr: &'a str,
     var: &'a mut dyn FnMut(&str) -> Option<String>,
+    depth: usize,
 }
 
 /// Binary operators by precedence level, lowest first.
@@ -204,8 +218,11 @@ impl Arith<'_> {
                 let value = (self.var)(&name).unwrap_or_default();
                 if value.trim().is_empty() {
                     Ok(0)
+                } else if self.depth >= RECURSION_MAX {
+                    self.pos -= 1;
+                    Err(self.error("expression recursion level exceeded"))
                 } else {
-                    evaluate(&value, self.var)
+                    evaluate_at(&value, self.var, self.depth + 1)
                 }
             }
             Tok::Op("(") => {
@@ -241,6 +258,15 @@ mod tests {
         assert_eq!(eval("x > 5 && unset == 0"), Ok(1));
         assert_eq!(eval("7 % 3"), Ok(1));
         assert_eq!(eval(""), Ok(0));
+    }
+
+    #[test]
+    fn a_variable_naming_itself_is_an_error_not_a_crash() {
+        let looped = evaluate("x + 1", &mut |_| Some("x".to_owned()));
+        assert_eq!(
+            looped.unwrap_err(),
+            "x: expression recursion level exceeded (error token is \"x\")"
+        );
     }
 
     #[test]

@@ -4,4 +4,4 @@ mod ast;
 mod parser;
 
 pub use ast::*;
-pub use parser::{is_name, parse, ParseError, Unterminated};
+pub use parser::{is_name, parse, ParseError, Unterminated, NESTING_MAX};

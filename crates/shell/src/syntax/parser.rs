@@ -20,6 +20,8 @@ pub enum ParseError {
     BadSubstitution(String),
     /// `bash: `1': not a valid identifier`
     NotIdentifier(String),
+    /// Input nested deeper than [`NESTING_MAX`] levels (a guard, not bash's).
+    TooDeep,
     /// Valid bash that the playground does not run yet.
     Unsupported(&'static str),
 }
@@ -45,6 +47,9 @@ impl ParseError {
             ParseError::Syntax { near } => format!("syntax error near unexpected token `{near}'"),
             ParseError::BadSubstitution(text) => format!("{text}: bad substitution"),
             ParseError::NotIdentifier(word) => format!("`{word}': not a valid identifier"),
+            ParseError::TooDeep => {
+                format!("input nested more than {NESTING_MAX} levels deep; not run")
+            }
             ParseError::Unsupported(what) => {
                 format!("{what}: not yet available in this playground")
             }
@@ -68,9 +73,18 @@ impl Unterminated {
 
 type PResult<T> = Result<T, ParseError>;
 
+/// How deep `$(...)`, `${...}`, quotes and compound commands may nest, so a
+/// pathological paste cannot exhaust the stack.
+pub const NESTING_MAX: usize = 32;
+
 /// Parses a complete input.
 pub fn parse(source: &str) -> PResult<Script> {
-    let mut p = Parser::new(source);
+    parse_nested(source, 0)
+}
+
+/// Parses input found inside another at nesting `depth` (backticks, `$((...))`).
+fn parse_nested(source: &str, depth: usize) -> PResult<Script> {
+    let mut p = Parser::nested(source, depth);
     let script = p.list_until(&[], false)?;
     match p.peek()? {
         Tok::Eof => Ok(script),
@@ -102,15 +116,29 @@ struct Parser {
     pos: usize,
     /// The next token, where it starts and where it ends, once looked at.
     peeked: Option<(Tok, usize, usize)>,
+    /// How many constructs enclose the current position.
+    depth: usize,
 }
 
 impl Parser {
-    fn new(source: &str) -> Parser {
+    fn nested(source: &str, depth: usize) -> Parser {
         Parser {
             chars: source.chars().collect(),
             pos: 0,
             peeked: None,
+            depth,
         }
+    }
+
+    /// Runs `f` one nesting level deeper, refusing past [`NESTING_MAX`].
+    fn deeper<T>(&mut self, f: impl FnOnce(&mut Parser) -> PResult<T>) -> PResult<T> {
+        if self.depth >= NESTING_MAX {
+            return Err(ParseError::TooDeep);
+        }
+        self.depth += 1;
+        let result = f(self);
+        self.depth -= 1;
+        result
     }
 
     // ----- the grammar -----
@@ -118,6 +146,10 @@ impl Parser {
     /// A list of and-or items up to EOF, one of the reserved words `ends`
     /// (at a command's position), or `)` when `paren` is set.
     fn list_until(&mut self, ends: &[&str], paren: bool) -> PResult<Script> {
+        self.deeper(|p| p.list_items_until(ends, paren))
+    }
+
+    fn list_items_until(&mut self, ends: &[&str], paren: bool) -> PResult<Script> {
         let mut items = Vec::new();
         loop {
             while self.peek()? == &Tok::Newline {

@@ -1,7 +1,7 @@
 //! Words: quoting, escapes and the expansions written inside a word
 //! (`$x`, `${x:-w}`, `$(...)`, `` `...` ``, `$((...))`, `~`).
 
-use super::{parse, PResult, ParseError, Parser, Tok, Unterminated};
+use super::{parse_nested, PResult, ParseError, Parser, Tok, Unterminated};
 use crate::syntax::ast::*;
 
 impl Parser {
@@ -110,7 +110,7 @@ impl Parser {
             Some('(') if self.at(2) == Some('(') => {
                 self.pos += 3;
                 let expr = self.arithmetic_text()?;
-                let word = Parser::new(&expr).double_quoted_text()?;
+                let word = Parser::nested(&expr, self.depth + 1).double_quoted_text()?;
                 parts.push(Part::Arithmetic(word));
             }
             Some('(') => {
@@ -120,7 +120,7 @@ impl Parser {
             }
             Some('{') => {
                 self.pos += 2;
-                let param = self.braced_param()?;
+                let param = self.deeper(Parser::braced_param)?;
                 parts.push(Part::Param(param));
             }
             Some(c) if c.is_ascii_alphabetic() || c == '_' => {
@@ -234,7 +234,7 @@ impl Parser {
             self.pos += 1;
         }
         self.pos += 1;
-        parse(&text)
+        parse_nested(&text, self.depth + 1)
     }
 
     /// `${...}` after `${`, through the closing `}`.
