@@ -143,10 +143,6 @@ impl Playground {
         self.terminal(id).exited()
     }
 
-    pub fn has_foreground_job(&mut self, id: TerminalId) -> bool {
-        self.terminal(id).has_foreground_job()
-    }
-
     /// Runs the world up to virtual time `t`, firing every timer due on the way.
     pub fn advance_to(&mut self, t: SimTime) {
         self.run_ready();
@@ -216,10 +212,5 @@ impl Playground {
             }
         }
         any
-    }
-
-    /// The world's trace so far, one event a line.
-    pub fn trace_text(&self) -> String {
-        self.shared.world.borrow().trace_text()
     }
 }

@@ -69,9 +69,4 @@ impl TimerQueue {
         self.due_of.remove(&seq);
         Some((at, TimerId(seq), timer))
     }
-
-    pub(crate) fn len(&self) -> usize {
-        debug_assert_eq!(self.entries.len(), self.due_of.len());
-        self.entries.len()
-    }
 }

@@ -93,11 +93,6 @@ impl World {
         self.now
     }
 
-    /// The world's one source of randomness.
-    pub fn rng(&mut self) -> &mut impl RngCore {
-        &mut self.rng
-    }
-
     /// A uniformly random number in `0..bound` from the world's RNG.
     pub fn random_below(&mut self, bound: u64) -> u64 {
         assert!(bound > 0);
@@ -106,10 +101,6 @@ impl World {
 
     pub fn host_names(&self) -> impl Iterator<Item = &str> {
         self.hosts.keys().map(String::as_str)
-    }
-
-    pub fn has_host(&self, name: &str) -> bool {
-        self.hosts.contains_key(name)
     }
 
     /// The next process id on `host`, as the host's kernel would hand it out.
@@ -143,10 +134,6 @@ impl World {
     /// When the next one-shot timer is due (periodic ticks ignored).
     pub fn next_one_shot_at(&self) -> Option<SimTime> {
         self.timers.next_of_kind(TimerKind::OneShot)
-    }
-
-    pub fn pending_timers(&self) -> usize {
-        self.timers.len()
     }
 
     /// Fires the next timer if it is due at or before `until`, moving time to it.

@@ -130,8 +130,6 @@ impl Screen {
 #[derive(Default, Debug)]
 pub struct Tty {
     chunks: RefCell<VecDeque<TtyChunk>>,
-    /// How many reads are waiting; the terminal shows input differently then.
-    waiting_readers: Cell<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,10 +146,6 @@ impl Tty {
     /// Takes back what no command read, to give it to the shell's prompt.
     pub fn take_unread(&self) -> Vec<TtyChunk> {
         self.chunks.borrow_mut().drain(..).collect()
-    }
-
-    pub fn has_waiting_reader(&self) -> bool {
-        self.waiting_readers.get() > 0
     }
 }
 
@@ -277,82 +271,43 @@ pub enum ReadResult {
 /// A job that reads the terminal while in the background is stopped until it
 /// is brought to the foreground, as bash's job control does (SIGTTIN).
 pub fn read(input: &Input, job: &Rc<JobCtl>) -> impl Future<Output = ReadResult> {
-    Read {
-        input: input.clone(),
-        job: job.clone(),
-        counted: false,
-    }
+    let (input, job) = (input.clone(), job.clone());
+    std::future::poll_fn(move |_| read_now(&input, &job))
 }
 
-struct Read {
-    input: Input,
-    job: Rc<JobCtl>,
-    /// Whether this read is counted in the tty's waiting readers.
-    counted: bool,
-}
-
-impl Future for Read {
-    type Output = ReadResult;
-    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<ReadResult> {
-        let result = match &self.input {
-            Input::Null => Poll::Ready(ReadResult::Eof),
-            Input::Bytes(buf) => {
-                let mut buf = buf.borrow_mut();
-                if buf.is_empty() {
-                    Poll::Ready(ReadResult::Eof)
-                } else {
-                    Poll::Ready(ReadResult::Data(buf.drain(..).collect()))
-                }
-            }
-            Input::Pipe(r) => {
-                let pipe = &r.0;
-                let mut buf = pipe.buf.borrow_mut();
-                if !buf.is_empty() {
-                    let data: Vec<u8> = buf.drain(..).collect();
-                    pipe.activity.bump();
-                    Poll::Ready(ReadResult::Data(data))
-                } else if pipe.writers.get() == 0 {
-                    Poll::Ready(ReadResult::Eof)
-                } else {
-                    Poll::Pending
-                }
-            }
-            Input::Terminal(tty) => {
-                if !self.job.is_foreground() {
-                    self.job.stop_for_tty_input();
-                    Poll::Pending
-                } else {
-                    match tty.chunks.borrow_mut().pop_front() {
-                        Some(TtyChunk::Data(s)) => Poll::Ready(ReadResult::Data(s.into_bytes())),
-                        Some(TtyChunk::Eof) => Poll::Ready(ReadResult::Eof),
-                        None => Poll::Pending,
-                    }
-                }
-            }
-        };
-        if let Input::Terminal(tty) = &self.input {
-            let tty = tty.clone();
-            match (&result, self.counted) {
-                (Poll::Pending, false) => {
-                    tty.waiting_readers.set(tty.waiting_readers.get() + 1);
-                    self.counted = true;
-                }
-                (Poll::Ready(_), true) => {
-                    tty.waiting_readers.set(tty.waiting_readers.get() - 1);
-                    self.counted = false;
-                }
-                _ => {}
+fn read_now(input: &Input, job: &JobCtl) -> Poll<ReadResult> {
+    match input {
+        Input::Null => Poll::Ready(ReadResult::Eof),
+        Input::Bytes(buf) => {
+            let mut buf = buf.borrow_mut();
+            if buf.is_empty() {
+                Poll::Ready(ReadResult::Eof)
+            } else {
+                Poll::Ready(ReadResult::Data(buf.drain(..).collect()))
             }
         }
-        result
-    }
-}
-
-impl Drop for Read {
-    fn drop(&mut self) {
-        if let (Input::Terminal(tty), true) = (&self.input, self.counted) {
-            tty.waiting_readers.set(tty.waiting_readers.get() - 1);
+        Input::Pipe(r) => {
+            let pipe = &r.0;
+            let mut buf = pipe.buf.borrow_mut();
+            if !buf.is_empty() {
+                let data: Vec<u8> = buf.drain(..).collect();
+                pipe.activity.bump();
+                Poll::Ready(ReadResult::Data(data))
+            } else if pipe.writers.get() == 0 {
+                Poll::Ready(ReadResult::Eof)
+            } else {
+                Poll::Pending
+            }
         }
+        Input::Terminal(_) if !job.is_foreground() => {
+            job.stop_for_tty_input();
+            Poll::Pending
+        }
+        Input::Terminal(tty) => match tty.chunks.borrow_mut().pop_front() {
+            Some(TtyChunk::Data(s)) => Poll::Ready(ReadResult::Data(s.into_bytes())),
+            Some(TtyChunk::Eof) => Poll::Ready(ReadResult::Eof),
+            None => Poll::Pending,
+        },
     }
 }
 

@@ -72,10 +72,6 @@ impl Terminal {
         t
     }
 
-    pub fn session(&self) -> &Rc<Session> {
-        &self.session
-    }
-
     /// Keys typed or pasted; they are handled by [`Terminal::process_keys`].
     pub fn input(&mut self, text: &str) {
         self.keys.extend(decode(text));
@@ -101,10 +97,6 @@ impl Terminal {
         self.foreground
             .as_ref()
             .is_some_and(|f| f.ctl.waits_on_time())
-    }
-
-    pub fn has_foreground_job(&self) -> bool {
-        self.foreground.is_some()
     }
 
     /// Handles queued keys; stops after starting a command so it can run first.
