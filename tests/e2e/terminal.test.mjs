@@ -165,3 +165,16 @@ test('the terminal keeps 10,000 lines of scrollback', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('exit ends the shell and Enter starts a new one', async () => {
+  const { page, errors } = await openPlayground(browser, server.url);
+  await run(page, 'cd /tmp');
+  await run(page, 'exit');
+  await waitForScreen(page, /^\[The shell has exited\. Press Enter for a new one\.\]$/m);
+  await page.keyboard.press('Enter');
+  // The new shell starts again in the book's distribution.
+  const text = await waitForScreen(page, /Enter for a new one\.\]\n(.*\n)*root@kafka-1:~\/kafka_2\.8\.0-0\.8\.0#$/m);
+  assert.match(text, /root@kafka-1:\/tmp# exit\nexit$/m);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
