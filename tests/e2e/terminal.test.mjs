@@ -71,7 +71,6 @@ test('line editing keys and history work as in bash', async () => {
 test('Ctrl-C interrupts a running command and Ctrl-L clears the screen', async () => {
   const { page, errors } = await openPlayground(browser, server.url);
   await run(page, 'sleep 100; echo not-reached');
-  await page.waitForTimeout(200);
   await page.keyboard.press('Control+c');
   await waitForScreen(page, /sleep 100; echo not-reached\n\^C\n.*#$/m);
   await run(page, 'echo $?');
@@ -112,9 +111,9 @@ test('ls colours directories and the terminal follows the window size', async ()
   assert.ok(colours.length >= 2 && colours.every((c) => /xterm-fg-4\b|xterm-fg-12\b/.test(c)), `classes: ${colours}`);
   const wide = await page.evaluate(() => window.kplayTerminal.cols);
   await page.setViewportSize({ width: 600, height: 500 });
-  await page.waitForTimeout(300);
+  await page.waitForFunction((before) => window.kplayTerminal.cols < before, wide);
   const narrow = await page.evaluate(() => window.kplayTerminal.cols);
-  assert.ok(narrow < wide, `cols went from ${wide} to ${narrow}`);
+  assert.ok(narrow < wide / 1.5, `cols went from ${wide} to ${narrow}`);
   await run(page, 'ls bin');
   // At the narrower width the shell lays bin/ out in one column, as GNU ls would.
   await waitForScreen(page, /^kafka-add-partitions\.sh\nkafka-console-consumer\.sh$/m);
