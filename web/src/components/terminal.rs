@@ -150,13 +150,17 @@ fn schedule_frame(
     bridge: Rc<RefCell<Bridge>>,
     term: Terminal,
 ) {
-    let next_slot = slot.clone();
+    // The frame holds its slot weakly: when the terminal leaves the page and
+    // drops the slot, the pending frame is cancelled and the loop ends.
+    let next_slot = Rc::downgrade(&slot);
     let handle = request_animation_frame(move |_| {
         let out = bridge.borrow_mut().tick(now_ms());
         if !out.is_empty() {
             term.write(&out);
         }
-        schedule_frame(next_slot, bridge, term);
+        if let Some(slot) = next_slot.upgrade() {
+            schedule_frame(slot, bridge, term);
+        }
     });
     *slot.borrow_mut() = Some(handle);
 }
