@@ -62,3 +62,17 @@ if ! cmp -s "$REPO_ROOT/package-lock.json" "$stamp" 2>/dev/null; then
   cp "$REPO_ROOT/package-lock.json" "$stamp"
 fi
 [ "$(wasm-opt --version)" = "wasm-opt version 132 (version_132)" ] || die "unexpected wasm-opt: $(command -v wasm-opt)"
+
+# kafka-python with its codec libraries, pinned, in a venv: the independent
+# implementation that tests/interop checks our record formats against.
+INTEROP_VENV="$REPO_ROOT/target/interop-venv"
+stamp="$INTEROP_VENV/.installed-from-requirements.txt"
+if ! cmp -s "$REPO_ROOT/tests/interop/requirements.txt" "$stamp" 2>/dev/null; then
+  python3 -c 'import ensurepip' 2>/dev/null || { as_root apt-get update -qq; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; }
+  say "installing kafka-python for the interop tests"
+  rm -rf "$INTEROP_VENV"
+  python3 -m venv "$INTEROP_VENV"
+  "$INTEROP_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REPO_ROOT/tests/interop/requirements.txt"
+  cp "$REPO_ROOT/tests/interop/requirements.txt" "$stamp"
+fi
+export KAFKA_PYTHON="$INTEROP_VENV/bin/python"
