@@ -32,11 +32,11 @@ impl RecordError {
         }
     }
 
-    pub(crate) fn corrupt(message: impl Into<String>) -> RecordError {
+    pub fn corrupt(message: impl Into<String>) -> RecordError {
         RecordError::CorruptRecord(message.into())
     }
 
-    pub(crate) fn invalid(message: impl Into<String>) -> RecordError {
+    pub fn invalid(message: impl Into<String>) -> RecordError {
         RecordError::InvalidRecord(message.into())
     }
 }

@@ -1,0 +1,229 @@
+//! The one seam between a log and a disk: an ordered stream of file
+//! operations, and what the backend says is durable.
+//!
+//! A log never reads its files while running: its in-memory segments are the
+//! read path. It writes through [`FileOp`]s, which a [`Storage`] applies in
+//! order, now (memory, files) or later (IndexedDB); `durable()` says up to
+//! which submitted operation a crash would keep everything. Files are read
+//! only when a log directory is opened ([`Storage::load`]).
+
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+use thiserror::Error;
+
+/// A path relative to the storage's root, `/`-separated (`test-0/00000000000000000000.log`).
+pub type FilePath = String;
+
+/// One change to the files of a log directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileOp {
+    CreateDir {
+        path: FilePath,
+    },
+    /// Writes `data` at the end of the file, creating it if needed.
+    Append {
+        path: FilePath,
+        data: Bytes,
+    },
+    /// Writes `data` at `offset`, creating the file and filling a gap with zeros.
+    WriteAt {
+        path: FilePath,
+        offset: u64,
+        data: Bytes,
+    },
+    /// Sets the file's length: truncates, or extends with zeros (sparse, as
+    /// Kafka preallocates its index files).
+    SetLen {
+        path: FilePath,
+        len: u64,
+    },
+    Rename {
+        from: FilePath,
+        to: FilePath,
+    },
+    Delete {
+        path: FilePath,
+    },
+    DeleteDir {
+        path: FilePath,
+    },
+    /// fsync: everything written to the file before reaches the disk.
+    Sync {
+        path: FilePath,
+    },
+}
+
+impl FileOp {
+    pub fn path(&self) -> &str {
+        match self {
+            FileOp::CreateDir { path }
+            | FileOp::Append { path, .. }
+            | FileOp::WriteAt { path, .. }
+            | FileOp::SetLen { path, .. }
+            | FileOp::Delete { path }
+            | FileOp::DeleteDir { path }
+            | FileOp::Sync { path } => path,
+            FileOp::Rename { from, .. } => from,
+        }
+    }
+}
+
+/// A submitted operation's place in the stream; later operations have higher tickets.
+pub type Ticket = u64;
+
+/// The contents of a directory tree, as loaded when a log directory opens.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DirSnapshot {
+    /// Files by path, with their bytes (a sparse file's holes are zeros).
+    pub files: BTreeMap<FilePath, Bytes>,
+    pub dirs: Vec<FilePath>,
+}
+
+impl DirSnapshot {
+    /// The names of the files directly in `dir` (`""` for the root).
+    pub fn files_in(&self, dir: &str) -> Vec<&str> {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        self.files
+            .keys()
+            .filter_map(|p| p.strip_prefix(&prefix))
+            .filter(|rest| !rest.contains('/'))
+            .collect()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum StorageError {
+    #[error("{0}: No such file or directory")]
+    NotFound(FilePath),
+    #[error("{0}")]
+    Io(String),
+}
+
+/// A disk for log directories.
+pub trait Storage {
+    /// Applies operations in order. Returns the ticket of the last one.
+    fn submit(&mut self, ops: Vec<FileOp>) -> Result<Ticket, StorageError>;
+    /// Every operation up to this ticket survives a crash of the machine.
+    fn durable(&self) -> Ticket;
+    /// Everything under `root` (`""` for all), as it would be read after a restart.
+    fn load(&self, root: &str) -> Result<DirSnapshot, StorageError>;
+}
+
+/// Files in memory: what tests use, and the model of what a disk holds.
+/// `durable()` counts only operations followed by a `Sync` of their file, so
+/// [`MemoryStorage::crash`] shows what a power loss would keep.
+#[derive(Clone, Debug, Default)]
+pub struct MemoryStorage {
+    files: BTreeMap<FilePath, Vec<u8>>,
+    dirs: std::collections::BTreeSet<FilePath>,
+    next_ticket: Ticket,
+    /// Files as they were at their last `Sync` (what survives a power loss).
+    synced: BTreeMap<FilePath, Vec<u8>>,
+}
+
+impl MemoryStorage {
+    pub fn new() -> MemoryStorage {
+        MemoryStorage::default()
+    }
+
+    /// A power loss: every file goes back to its last synced content, files
+    /// never synced disappear. Directory changes (create, rename, delete) are
+    /// treated as durable at once, as on a journaling file system.
+    pub fn crash(&mut self) {
+        let synced = self.synced.clone();
+        self.files.retain(|path, _| synced.contains_key(path));
+        for (path, data) in synced {
+            if self.files.contains_key(&path) {
+                self.files.insert(path, data);
+            }
+        }
+    }
+
+    pub fn file(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
+    fn apply(&mut self, op: FileOp) -> Result<(), StorageError> {
+        match op {
+            FileOp::CreateDir { path } => {
+                self.dirs.insert(path);
+            }
+            FileOp::Append { path, data } => {
+                self.files.entry(path).or_default().extend_from_slice(&data)
+            }
+            FileOp::WriteAt { path, offset, data } => {
+                let file = self.files.entry(path).or_default();
+                let end = offset as usize + data.len();
+                if file.len() < end {
+                    file.resize(end, 0);
+                }
+                file[offset as usize..end].copy_from_slice(&data);
+            }
+            FileOp::SetLen { path, len } => {
+                self.files.entry(path).or_default().resize(len as usize, 0)
+            }
+            FileOp::Rename { from, to } => {
+                let data = self
+                    .files
+                    .remove(&from)
+                    .ok_or_else(|| StorageError::NotFound(from.clone()))?;
+                self.files.insert(to.clone(), data);
+                if let Some(synced) = self.synced.remove(&from) {
+                    self.synced.insert(to, synced);
+                }
+            }
+            FileOp::Delete { path } => {
+                self.files
+                    .remove(&path)
+                    .ok_or_else(|| StorageError::NotFound(path.clone()))?;
+                self.synced.remove(&path);
+            }
+            FileOp::DeleteDir { path } => {
+                let prefix = format!("{path}/");
+                self.files.retain(|p, _| !p.starts_with(&prefix));
+                self.synced.retain(|p, _| !p.starts_with(&prefix));
+                self.dirs.retain(|d| d != &path && !d.starts_with(&prefix));
+            }
+            FileOp::Sync { path } => {
+                let data = self
+                    .files
+                    .get(&path)
+                    .ok_or_else(|| StorageError::NotFound(path.clone()))?;
+                self.synced.insert(path, data.clone());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Storage for MemoryStorage {
+    fn submit(&mut self, ops: Vec<FileOp>) -> Result<Ticket, StorageError> {
+        for op in ops {
+            self.apply(op)?;
+            self.next_ticket += 1;
+        }
+        Ok(self.next_ticket)
+    }
+
+    fn durable(&self) -> Ticket {
+        self.next_ticket
+    }
+
+    fn load(&self, root: &str) -> Result<DirSnapshot, StorageError> {
+        let inside = |p: &str| root.is_empty() || p == root || p.starts_with(&format!("{root}/"));
+        Ok(DirSnapshot {
+            files: self
+                .files
+                .iter()
+                .filter(|(p, _)| inside(p))
+                .map(|(p, d)| (p.clone(), Bytes::from(d.clone())))
+                .collect(),
+            dirs: self.dirs.iter().filter(|d| inside(d)).cloned().collect(),
+        })
+    }
+}
