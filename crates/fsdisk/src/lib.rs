@@ -71,7 +71,10 @@ impl FileStorage {
             }
             FileOp::Delete { path } => {
                 let p = self.path(&path)?;
-                fs::remove_file(&p).map_err(|e| io(&p, e))
+                match fs::remove_file(&p) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(&p, e)),
+                    _ => Ok(()),
+                }
             }
             FileOp::DeleteDir { path } => {
                 let p = self.path(&path)?;

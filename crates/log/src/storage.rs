@@ -42,6 +42,8 @@ pub enum FileOp {
         from: FilePath,
         to: FilePath,
     },
+    /// Deletes the file if it is there (Kafka's `deleteIfExists`: a
+    /// segment renamed `.deleted` twice is deleted by both schedules).
     Delete {
         path: FilePath,
     },
@@ -115,14 +117,15 @@ pub trait Storage {
 }
 
 /// Files in memory: what tests use, and the model of what a disk holds.
-/// `durable()` counts only operations followed by a `Sync` of their file, so
-/// [`MemoryStorage::crash`] shows what a power loss would keep.
+/// [`MemoryStorage::crash`] shows what a power loss would keep on a
+/// journaling file system: the names and sizes of files (create, rename,
+/// delete, truncate), but only the bytes that a `Sync` reached.
 #[derive(Clone, Debug, Default)]
 pub struct MemoryStorage {
     files: BTreeMap<FilePath, Vec<u8>>,
     dirs: std::collections::BTreeSet<FilePath>,
     next_ticket: Ticket,
-    /// Files as they were at their last `Sync` (what survives a power loss).
+    /// Every file as a power loss would leave it.
     synced: BTreeMap<FilePath, Vec<u8>>,
 }
 
@@ -131,17 +134,11 @@ impl MemoryStorage {
         MemoryStorage::default()
     }
 
-    /// A power loss: every file goes back to its last synced content, files
-    /// never synced disappear. Directory changes (create, rename, delete) are
-    /// treated as durable at once, as on a journaling file system.
+    /// A power loss: every file keeps its name, and its bytes go back to
+    /// what was synced, cut or zero-extended as later truncations and
+    /// preallocations set its size.
     pub fn crash(&mut self) {
-        let synced = self.synced.clone();
-        self.files.retain(|path, _| synced.contains_key(path));
-        for (path, data) in synced {
-            if self.files.contains_key(&path) {
-                self.files.insert(path, data);
-            }
-        }
+        self.files = self.synced.clone();
     }
 
     pub fn file(&self, path: &str) -> Option<&[u8]> {
@@ -154,9 +151,11 @@ impl MemoryStorage {
                 self.dirs.insert(path);
             }
             FileOp::Append { path, data } => {
+                self.synced.entry(path.clone()).or_default();
                 self.files.entry(path).or_default().extend_from_slice(&data)
             }
             FileOp::WriteAt { path, offset, data } => {
+                self.synced.entry(path.clone()).or_default();
                 let file = self.files.entry(path).or_default();
                 let end = offset as usize + data.len();
                 if file.len() < end {
@@ -165,6 +164,10 @@ impl MemoryStorage {
                 file[offset as usize..end].copy_from_slice(&data);
             }
             FileOp::SetLen { path, len } => {
+                self.synced
+                    .entry(path.clone())
+                    .or_default()
+                    .resize(len as usize, 0);
                 self.files.entry(path).or_default().resize(len as usize, 0)
             }
             FileOp::Rename { from, to } => {
@@ -178,9 +181,7 @@ impl MemoryStorage {
                 }
             }
             FileOp::Delete { path } => {
-                self.files
-                    .remove(&path)
-                    .ok_or_else(|| StorageError::NotFound(path.clone()))?;
+                self.files.remove(&path);
                 self.synced.remove(&path);
             }
             FileOp::DeleteDir { path } => {

@@ -512,3 +512,47 @@ fn too_large_records_and_bad_offsets_are_refused() {
     let err = h.log.append_as_follower(&follower, T0).unwrap_err();
     assert!(matches!(err, LogError::Record(_)), "offset 0 again: {err}");
 }
+
+#[test]
+fn tombstones_go_once_a_newer_clean_segment_is_delete_retention_ms_younger() {
+    let mut cfg = config(LogVersion::Kafka2_8_2);
+    cfg.cleanup_compact = true;
+    cfg.cleanup_delete = false;
+    cfg.segment_bytes = 100; // one batch per segment, so cleaning never merges them
+    let day = cfg.delete_retention_ms;
+    assert_eq!(day, 86_400_000, "delete.retention.ms defaults to a day");
+    let mut h = Harness::new(LogVersion::Kafka2_8_2, cfg);
+    let mut b = RecordsBuilder::new(BatchOptions::new(Magic::V2, CompressionType::None));
+    b.append(T0, Some(b"a"), Some(b"1"), vec![]);
+    b.append(T0, Some(b"a"), None, vec![]);
+    h.append(&Records::new(b.build().unwrap()), T0);
+    h.log.roll(T0);
+    h.log.clean(0, T0).unwrap();
+    h.sync();
+    assert_eq!(
+        h.offsets(0),
+        [1],
+        "the tombstone stays while nothing older is clean"
+    );
+
+    let later = T0 + day + 60_000;
+    h.append(&batch(Magic::V2, 1, 1, later, Some("b")), later);
+    h.log.roll(later);
+    let first_dirty = h.log.clean(2, later).unwrap().end_offset;
+    h.sync();
+    assert_eq!(
+        h.offsets(0),
+        [1, 2],
+        "the horizon is the last clean segment's time less a day"
+    );
+
+    h.append(&batch(Magic::V2, 1, 1, later, Some("c")), later);
+    h.log.roll(later);
+    h.log.clean(first_dirty, later).unwrap();
+    h.sync();
+    assert_eq!(
+        h.offsets(0),
+        [2, 3],
+        "a clean segment a day younger lets the tombstone go"
+    );
+}

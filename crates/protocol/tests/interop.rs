@@ -7,61 +7,19 @@
 //! The second direction needs kafka-python: `scripts/setup.sh` installs it in
 //! `target/interop-venv` and exports `KAFKA_PYTHON`.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
-use base64::engine::general_purpose::STANDARD as BASE64;
-use base64::Engine;
 use bytes::Bytes;
+use interop::{
+    decode_strict, decoded_records, from_b64 as b64, headers, interop_dir, run_script, scratch_dir,
+    to_b64,
+};
 use proptest::prelude::*;
 use protocol::{
     BatchOptions, CompressionType, Header, Magic, Record, Records, RecordsBuilder, TimestampType,
     NO_TIMESTAMP,
 };
 use serde_json::{json, Value};
-
-fn interop_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/interop")
-}
-
-fn kafka_python() -> PathBuf {
-    let python = std::env::var_os("KAFKA_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/interop-venv/bin/python")
-        });
-    assert!(
-        python.exists(),
-        "kafka-python is not installed at {}: run ./scripts/setup.sh (it creates target/interop-venv)",
-        python.display()
-    );
-    python
-}
-
-fn run_script(args: &[&str]) {
-    let output = Command::new(kafka_python())
-        .arg(interop_dir().join("kafka_python_records.py"))
-        .args(args)
-        .output()
-        .expect("python runs");
-    assert!(
-        output.status.success(),
-        "kafka_python_records.py {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-fn b64(field: &Value) -> Option<Bytes> {
-    field
-        .as_str()
-        .map(|s| Bytes::from(BASE64.decode(s).expect("base64 in the spec")))
-}
-
-fn to_b64(field: &Option<Bytes>) -> Value {
-    field
-        .as_ref()
-        .map_or(Value::Null, |b| Value::from(BASE64.encode(b)))
-}
 
 /// The records a spec batch describes, as a reader should return them.
 fn spec_records(batch: &Value) -> Vec<Record> {
@@ -93,17 +51,7 @@ fn spec_records(batch: &Value) -> Vec<Record> {
             },
             key: b64(&r["key"]),
             value: b64(&r["value"]),
-            headers: r["headers"]
-                .as_array()
-                .map(|hs| {
-                    hs.iter()
-                        .map(|h| Header {
-                            key: h[0].as_str().unwrap().to_owned(),
-                            value: b64(&h[1]),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+            headers: headers(&r["headers"]),
         })
         .collect()
 }
@@ -285,7 +233,7 @@ proptest! {
         sets in prop::collection::vec(arb_records(), 13),
         log_append in prop::collection::vec(any::<bool>(), 13),
     ) {
-        let scratch = tempdir();
+        let scratch = scratch_dir(env!("CARGO_TARGET_TMPDIR"), "interop");
         // We write, kafka-python reads.
         let mut ours = Vec::new();
         let mut spec_batches = Vec::new();
@@ -303,19 +251,8 @@ proptest! {
         let spec = json!({ "batches": spec_batches });
         let ours_path = scratch.join("ours.bin");
         std::fs::write(&ours_path, &ours).unwrap();
-        let decoded_path = scratch.join("theirs.json");
-        run_script(&["decode", "--strict", "--in", ours_path.to_str().unwrap(), "--out", decoded_path.to_str().unwrap()]);
-        let decoded: Value = serde_json::from_slice(&std::fs::read(&decoded_path).unwrap()).unwrap();
         let expected: Vec<Record> = spec_batches.iter().flat_map(spec_records).collect();
-        let theirs: Vec<Record> = decoded["batches"].as_array().unwrap().iter().flat_map(|b| {
-            b["records"].as_array().unwrap().iter().map(|r| Record {
-                offset: r["offset"].as_i64().unwrap(),
-                timestamp: r["timestamp"].as_i64().unwrap_or(NO_TIMESTAMP),
-                key: b64(&r["key"]),
-                value: b64(&r["value"]),
-                headers: r["headers"].as_array().map(|hs| hs.iter().map(|h| Header { key: h[0].as_str().unwrap().to_owned(), value: b64(&h[1]) }).collect()).unwrap_or_default(),
-            }).collect::<Vec<_>>()
-        }).collect();
+        let theirs = decoded_records(&decode_strict(&ours_path));
         prop_assert_eq!(&theirs, &expected);
 
         // kafka-python writes, we read.
@@ -325,17 +262,4 @@ proptest! {
         run_script(&["encode", "--spec", spec_path.to_str().unwrap(), "--out", theirs_path.to_str().unwrap()]);
         assert_we_read_the_spec(Bytes::from(std::fs::read(&theirs_path).unwrap()), &spec, "kafka-python's file");
     }
-}
-
-/// A fresh directory under target/ for one test case's files.
-fn tempdir() -> PathBuf {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "interop-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
