@@ -37,11 +37,15 @@ expect_rust_tests() {
 
 stage "format" cargo fmt --all --check
 stage "clippy (native)" cargo clippy --workspace --exclude web --exclude idb --all-targets --locked -- -D warnings
-stage "clippy (wasm32)" cargo clippy -p web -p idb --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+stage "clippy (wasm32)" cargo clippy -p web -p idb -p bench --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 stage "tests (native)" cargo test --workspace --exclude web --exclude idb --locked
 expect_rust_tests
 stage "tests (browser)" env CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=60 \
   cargo test -p web --target wasm32-unknown-unknown --tests --locked
+expect_rust_tests
+# The storage kernels in headless Chromium: prints throughput and ratios to memcpy, asserts no timing.
+stage "benchmark (browser)" env CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+  cargo test -p bench --profile bench --target wasm32-unknown-unknown --test wasm --locked -- --nocapture
 expect_rust_tests
 stage "build (trunk release)" trunk build --release --offline
 stage "tests (end-to-end)" node --test tests/e2e/

@@ -166,7 +166,7 @@ impl Log {
         let mut ops = Vec::new();
         let final_paths = cleaned.paths(version);
         let contents: Vec<Bytes> = vec![
-            Bytes::copy_from_slice(cleaned.bytes()),
+            cleaned.file_records().to_bytes(),
             cleaned
                 .offset_index()
                 .iter()
@@ -235,7 +235,7 @@ fn retain(
 
 /// Every batch of a segment with its records.
 fn segment_batches(segment: &LogSegment) -> Result<Vec<(Batch, Vec<Record>)>, LogError> {
-    let records = Records::new(Bytes::copy_from_slice(segment.bytes()));
+    let records = Records::new(segment.file_records().to_bytes());
     let mut out = Vec::new();
     for batch in records.batches() {
         let batch = batch?;

@@ -320,11 +320,19 @@ impl Log {
             incoming_max_ts,
             now_ms,
         );
-        let config = self.config.clone();
-        let mut ops = Vec::new();
-        self.active_mut()
-            .append(records.bytes(), &batches, &config, now_ms, &mut ops);
-        self.ops.extend(ops);
+        let active = self
+            .segments
+            .values_mut()
+            .next_back()
+            .expect("a log always has a segment");
+        active.append(
+            records.bytes(),
+            &batches,
+            &self.config,
+            now_ms,
+            &mut self.ops,
+        );
+        let config = &self.config;
         self.log_end_offset = last.last_offset() + 1;
         let mut epochs_changed = false;
         for batch in &batches {
@@ -591,9 +599,9 @@ impl Log {
             let end_limit = match max_offset {
                 Some(limit) => match segment.batch_index_for(limit) {
                     Some(j) => segment.batches()[j].position as usize,
-                    None => segment.bytes().len(),
+                    None => segment.size_in_bytes() as usize,
                 },
-                None => segment.bytes().len(),
+                None => segment.size_in_bytes() as usize,
             };
             if end_limit <= start {
                 return Ok(empty);
@@ -606,7 +614,7 @@ impl Log {
             };
             let len = (end_limit - start).min(adjusted);
             return Ok(FetchData {
-                records: Bytes::copy_from_slice(&segment.bytes()[start..start + len]),
+                records: segment.file_records().slice(start..start + len),
                 first_entry_incomplete: adjusted < first_size,
             });
         }
@@ -812,10 +820,7 @@ impl Log {
                 .iter()
                 .filter(|b| b.max_timestamp >= timestamp)
             {
-                let start = entry.position as usize;
-                let bytes =
-                    Bytes::copy_from_slice(&segment.bytes()[start..start + entry.size as usize]);
-                let batch = Batch::from_bytes(bytes)?;
+                let batch = Batch::from_bytes(segment.batch_bytes(entry))?;
                 for record in batch.records()? {
                     if record.timestamp >= timestamp && record.offset >= self.log_start_offset {
                         return Ok(Some((record.offset, record.timestamp)));
@@ -857,9 +862,9 @@ impl Log {
     pub fn holds_only_magic_at_least(&self, magic: Magic) -> bool {
         self.segments.values().all(|s| {
             s.batches().iter().all(|b| {
-                s.bytes()
-                    .get(b.position as usize + 16)
-                    .is_some_and(|m| (*m as i8) >= magic.value())
+                s.file_records()
+                    .byte_at(b.position as usize + 16)
+                    .is_some_and(|m| (m as i8) >= magic.value())
             })
         })
     }

@@ -326,7 +326,7 @@ impl Log {
             let segment = LogSegment::loaded(
                 &dir,
                 base,
-                data[..scanned.valid_bytes].to_vec(),
+                data.slice(..scanned.valid_bytes),
                 scanned.batches,
                 offset_index,
                 time_index,
@@ -482,13 +482,7 @@ impl Log {
             let batches: Vec<Batch> = self
                 .segments
                 .values()
-                .flat_map(|s| {
-                    s.batches().iter().map(move |b| {
-                        Bytes::copy_from_slice(
-                            &s.bytes()[b.position as usize..(b.position + b.size) as usize],
-                        )
-                    })
-                })
+                .flat_map(|s| s.batches().iter().map(move |b| s.batch_bytes(b)))
                 .filter_map(|bytes| Batch::from_bytes(bytes).ok())
                 .collect();
             for batch in &batches {

@@ -4,6 +4,7 @@
 use protocol::Batch;
 
 use crate::config::{LogConfig, LogVersion};
+use crate::file_records::FileRecords;
 use crate::index::{OffsetEntry, TimeEntry, OFFSET_ENTRY_BYTES, TIME_ENTRY_BYTES};
 use crate::storage::FileOp;
 
@@ -40,7 +41,7 @@ impl BatchEntry {
 pub struct LogSegment {
     pub base_offset: i64,
     dir: String,
-    pub(crate) data: Vec<u8>,
+    pub(crate) data: FileRecords,
     pub(crate) batches: Vec<BatchEntry>,
     pub(crate) offset_index: Vec<OffsetEntry>,
     pub(crate) time_index: Vec<TimeEntry>,
@@ -78,7 +79,7 @@ impl LogSegment {
         LogSegment {
             base_offset,
             dir: dir.to_owned(),
-            data: Vec::new(),
+            data: FileRecords::new(),
             batches: Vec::new(),
             offset_index: Vec::new(),
             time_index: Vec::new(),
@@ -96,7 +97,7 @@ impl LogSegment {
     pub(crate) fn loaded(
         dir: &str,
         base_offset: i64,
-        data: Vec<u8>,
+        data: bytes::Bytes,
         batches: Vec<BatchEntry>,
         offset_index: Vec<OffsetEntry>,
         time_index: Vec<TimeEntry>,
@@ -115,7 +116,7 @@ impl LogSegment {
             (_, Some(first)) if first.max_timestamp >= 0 => Some(first.max_timestamp),
             _ => None,
         };
-        s.data = data;
+        s.data = FileRecords::from(data);
         s.batches = batches;
         s.offset_index = offset_index;
         s.time_index = time_index;
@@ -185,8 +186,15 @@ impl LogSegment {
         (self.max_timestamp_so_far >= 0).then_some(self.max_timestamp_so_far)
     }
 
-    pub fn bytes(&self) -> &[u8] {
+    /// The `.log` file's bytes.
+    pub fn file_records(&self) -> &FileRecords {
         &self.data
+    }
+
+    /// One batch's bytes, shared.
+    pub fn batch_bytes(&self, entry: &BatchEntry) -> bytes::Bytes {
+        let start = entry.position as usize;
+        self.data.slice(start..start + entry.size as usize)
     }
 
     fn preallocate_indexes(&self, config: &LogConfig, out: &mut Vec<FileOp>) {
@@ -215,7 +223,7 @@ impl LogSegment {
     /// Appends whole batches whose offsets continue the segment.
     pub fn append(
         &mut self,
-        bytes: &[u8],
+        bytes: &bytes::Bytes,
         batches: &[Batch],
         config: &LogConfig,
         now_ms: i64,
@@ -268,12 +276,12 @@ impl LogSegment {
             self.batches.push(BatchEntry::of(batch, at));
             at += batch.size_in_bytes() as u32;
         }
-        self.data.extend_from_slice(bytes);
+        self.data.append(bytes.clone());
         self.bytes_since_last_index_entry += bytes.len() as u64;
         self.last_modified_ms = now_ms;
         out.push(FileOp::Append {
             path: self.log_path(),
-            data: bytes::Bytes::copy_from_slice(bytes),
+            data: bytes.clone(),
         });
     }
 

@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 use thiserror::Error;
 
+use crate::file_records::FileRecords;
+
 /// A path relative to the storage's root, `/`-separated (`test-0/00000000000000000000.log`).
 pub type FilePath = String;
 
@@ -116,17 +118,71 @@ pub trait Storage {
     fn load(&self, root: &str) -> Result<DirSnapshot, StorageError>;
 }
 
+/// A file in memory: its written bytes, then zeros up to its length (sparse,
+/// as Kafka's preallocated index files are on disk).
+#[derive(Clone, Debug, Default)]
+struct MemoryFile {
+    data: FileRecords,
+    len: usize,
+}
+
+impl MemoryFile {
+    /// Writes the zeros of the sparse tail up to `at`.
+    fn fill_to(&mut self, at: usize) {
+        let written = self.data.len();
+        if written < at {
+            self.data.append(Bytes::from(vec![0; at - written]));
+        }
+    }
+
+    fn append(&mut self, bytes: Bytes) {
+        self.fill_to(self.len);
+        self.data.append(bytes);
+        self.len = self.data.len();
+    }
+
+    fn write_at(&mut self, offset: usize, bytes: &Bytes) {
+        let end = offset + bytes.len();
+        if offset >= self.data.len() {
+            self.fill_to(offset);
+            self.data.append(bytes.clone());
+        } else {
+            // Over written bytes: rare (index entries go at the written end).
+            let mut flat = self.data.to_bytes().to_vec();
+            flat.resize(flat.len().max(end), 0);
+            flat[offset..end].copy_from_slice(bytes);
+            self.data = FileRecords::from(Bytes::from(flat));
+        }
+        self.len = self.len.max(end);
+    }
+
+    fn set_len(&mut self, len: usize) {
+        self.data.truncate(len);
+        self.len = len;
+    }
+
+    fn to_bytes(&self) -> Bytes {
+        if self.data.len() == self.len {
+            return self.data.to_bytes();
+        }
+        let mut full = self.data.to_bytes().to_vec();
+        full.resize(self.len, 0);
+        Bytes::from(full)
+    }
+}
+
 /// Files in memory: what tests use, and the model of what a disk holds.
+/// Appended bytes are shared, not copied; preallocated files take no room.
 /// [`MemoryStorage::crash`] shows what a power loss would keep on a
 /// journaling file system: the names and sizes of files (create, rename,
 /// delete, truncate), but only the bytes that a `Sync` reached.
 #[derive(Clone, Debug, Default)]
 pub struct MemoryStorage {
-    files: BTreeMap<FilePath, Vec<u8>>,
+    files: BTreeMap<FilePath, MemoryFile>,
     dirs: std::collections::BTreeSet<FilePath>,
     next_ticket: Ticket,
     /// Every file as a power loss would leave it.
-    synced: BTreeMap<FilePath, Vec<u8>>,
+    synced: BTreeMap<FilePath, MemoryFile>,
 }
 
 impl MemoryStorage {
@@ -141,8 +197,16 @@ impl MemoryStorage {
         self.files = self.synced.clone();
     }
 
-    pub fn file(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(Vec::as_slice)
+    /// A file's contents (its sparse tail as zeros).
+    pub fn file(&self, path: &str) -> Option<Bytes> {
+        self.files.get(path).map(MemoryFile::to_bytes)
+    }
+
+    /// A file exists (empty, if never synced) from its first write on.
+    fn created(&mut self, path: &str) {
+        if !self.synced.contains_key(path) {
+            self.synced.insert(path.to_owned(), MemoryFile::default());
+        }
     }
 
     fn apply(&mut self, op: FileOp) -> Result<(), StorageError> {
@@ -151,34 +215,33 @@ impl MemoryStorage {
                 self.dirs.insert(path);
             }
             FileOp::Append { path, data } => {
-                self.synced.entry(path.clone()).or_default();
-                self.files.entry(path).or_default().extend_from_slice(&data)
+                self.created(&path);
+                self.files.entry(path).or_default().append(data);
             }
             FileOp::WriteAt { path, offset, data } => {
-                self.synced.entry(path.clone()).or_default();
-                let file = self.files.entry(path).or_default();
-                let end = offset as usize + data.len();
-                if file.len() < end {
-                    file.resize(end, 0);
-                }
-                file[offset as usize..end].copy_from_slice(&data);
+                self.created(&path);
+                self.files
+                    .entry(path)
+                    .or_default()
+                    .write_at(offset as usize, &data);
             }
             FileOp::SetLen { path, len } => {
                 self.synced
                     .entry(path.clone())
                     .or_default()
-                    .resize(len as usize, 0);
-                self.files.entry(path).or_default().resize(len as usize, 0)
+                    .set_len(len as usize);
+                self.files.entry(path).or_default().set_len(len as usize);
             }
             FileOp::Rename { from, to } => {
-                let data = self
+                let file = self
                     .files
                     .remove(&from)
                     .ok_or_else(|| StorageError::NotFound(from.clone()))?;
-                self.files.insert(to.clone(), data);
-                if let Some(synced) = self.synced.remove(&from) {
-                    self.synced.insert(to, synced);
-                }
+                self.files.insert(to.clone(), file);
+                match self.synced.remove(&from) {
+                    Some(synced) => self.synced.insert(to, synced),
+                    None => self.synced.remove(&to),
+                };
             }
             FileOp::Delete { path } => {
                 self.files.remove(&path);
@@ -191,11 +254,11 @@ impl MemoryStorage {
                 self.dirs.retain(|d| d != &path && !d.starts_with(&prefix));
             }
             FileOp::Sync { path } => {
-                let data = self
+                let file = self
                     .files
                     .get(&path)
                     .ok_or_else(|| StorageError::NotFound(path.clone()))?;
-                self.synced.insert(path, data.clone());
+                self.synced.insert(path, file.clone());
             }
         }
         Ok(())
@@ -222,7 +285,7 @@ impl Storage for MemoryStorage {
                 .files
                 .iter()
                 .filter(|(p, _)| inside(p))
-                .map(|(p, d)| (p.clone(), Bytes::from(d.clone())))
+                .map(|(p, f)| (p.clone(), f.to_bytes()))
                 .collect(),
             dirs: self.dirs.iter().filter(|d| inside(d)).cloned().collect(),
         })

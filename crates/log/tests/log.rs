@@ -91,7 +91,7 @@ impl Harness {
         info
     }
 
-    fn file(&self, name: &str) -> &[u8] {
+    fn file(&self, name: &str) -> Bytes {
         self.storage
             .file(&format!("test-0/{name}"))
             .unwrap_or_else(|| panic!("no file {name}"))
@@ -134,7 +134,7 @@ fn a_new_log_has_kafkas_files_for_each_release() {
         10_485_756,
         "rounded down to 12-byte entries"
     );
-    assert_eq!(h.file("leader-epoch-checkpoint"), b"0\n0\n");
+    assert_eq!(h.file("leader-epoch-checkpoint")[..], b"0\n0\n"[..]);
     let old = Harness::new(LogVersion::Kafka0_8_0, config(LogVersion::Kafka0_8_0));
     assert_eq!(old.file("00000000000000000000.index").len(), 10_485_760);
     assert!(
@@ -184,8 +184,8 @@ fn rolling_trims_indexes_and_writes_a_producer_snapshot() {
     );
     assert_eq!(h.file("00000000000000000003.index").len(), 10_485_760);
     assert_eq!(
-        h.file("00000000000000000003.snapshot"),
-        [0x00, 0x01, 0x48, 0x67, 0x4B, 0xC7, 0, 0, 0, 0]
+        h.file("00000000000000000003.snapshot")[..],
+        [0x00, 0x01, 0x48, 0x67, 0x4B, 0xC7, 0, 0, 0, 0][..]
     );
     assert_eq!(h.log.recovery_point(), 3, "a roll flushes the old segment");
     let lines = h.lines();
@@ -468,7 +468,10 @@ fn a_clean_restart_reads_everything_back_and_checkpoints_round_trip() {
     h.log.close(T0);
     h.sync();
     // The batches carried leader epoch 0 from offset 0; epoch 1 starts at 3.
-    assert_eq!(h.file("leader-epoch-checkpoint"), b"0\n2\n0 0\n1 3\n");
+    assert_eq!(
+        h.file("leader-epoch-checkpoint")[..],
+        b"0\n2\n0 0\n1 3\n"[..]
+    );
     let files = h.storage.load("").unwrap();
     let (log, report) = Log::open(
         &files,

@@ -217,6 +217,22 @@ impl DefaultBatch<'_> {
 
     /// Every record, decompressed, with absolute offsets and timestamps.
     pub fn records(&self, whole: &Bytes) -> Result<Vec<Record>, RecordError> {
+        let mut records = Vec::with_capacity(self.record_count().clamp(0, 1 << 16) as usize);
+        self.for_each_record(whole, |body, view| {
+            records.push(view.to_record(body));
+            Ok(())
+        })?;
+        Ok(records)
+    }
+
+    /// Visits every record where it lies (in `body`, the batch's bytes or
+    /// their decompression), with absolute offsets and timestamps, after
+    /// checking the CRC; no record is copied.
+    pub(crate) fn for_each_record(
+        &self,
+        whole: &Bytes,
+        mut visit: impl FnMut(&Bytes, RecordView<'_>) -> Result<(), RecordError>,
+    ) -> Result<(), RecordError> {
         self.ensure_valid()?;
         let header = self.header()?;
         let count = self.record_count();
@@ -226,35 +242,32 @@ impl DefaultBatch<'_> {
             )));
         }
         let payload = &self.bytes[RECORD_BATCH_OVERHEAD..];
-        let decompressed;
         let body: Bytes = if header.compression == CompressionType::None {
             whole.slice_ref(payload)
         } else {
-            decompressed = Bytes::from(header.compression.decompress(Magic::V2, payload)?);
-            decompressed
+            Bytes::from(header.compression.decompress(Magic::V2, payload)?)
         };
         let mut pos = 0;
-        let mut records = Vec::with_capacity(count.min(1 << 16) as usize);
         for _ in 0..count {
             if pos >= body.len() {
                 return Err(RecordError::invalid(
                     "Incorrect declared batch size, premature EOF reached",
                 ));
             }
-            let mut record = read_record(&body, &mut pos)?;
-            record.offset += header.base_offset;
-            record.timestamp = match header.timestamp_type {
+            let mut view = read_record(&body, &mut pos)?;
+            view.offset += header.base_offset;
+            view.timestamp = match header.timestamp_type {
                 TimestampType::LogAppendTime => header.max_timestamp,
-                _ => header.base_timestamp + record.timestamp,
+                _ => header.base_timestamp + view.timestamp,
             };
-            records.push(record);
+            visit(&body, view)?;
         }
         if pos != body.len() {
             return Err(RecordError::invalid(
                 "Incorrect declared batch size, records still remaining in file",
             ));
         }
-        Ok(records)
+        Ok(())
     }
 
     /// The type of each control record (transaction markers) of a control batch.
@@ -278,7 +291,71 @@ impl DefaultBatch<'_> {
 }
 
 /// Reads one record; its offset and timestamp are the deltas.
-fn read_record(body: &Bytes, pos: &mut usize) -> Result<Record, RecordError> {
+/// A v2 record where it lies in its batch's records, borrowed.
+#[derive(Clone, Copy, Debug)]
+pub struct RecordView<'a> {
+    pub offset: i64,
+    pub timestamp: i64,
+    pub key: Option<&'a [u8]>,
+    pub value: Option<&'a [u8]>,
+    /// The headers' bytes (their count already read), checked well-formed.
+    headers: &'a [u8],
+    header_count: usize,
+}
+
+impl<'a> RecordView<'a> {
+    /// A view of a record of the legacy formats (which have no headers).
+    pub(crate) fn of_legacy(record: &'a Record) -> RecordView<'a> {
+        RecordView {
+            offset: record.offset,
+            timestamp: record.timestamp,
+            key: record.key.as_deref(),
+            value: record.value.as_deref(),
+            headers: &[],
+            header_count: 0,
+        }
+    }
+
+    /// The record, owning slices of `body` (the bytes the view lies in).
+    pub fn to_record(&self, body: &Bytes) -> Record {
+        let owned = |field: Option<&[u8]>| field.map(|f| body.slice_ref(f));
+        let mut headers = Vec::with_capacity(self.header_count);
+        let mut p = 0;
+        for _ in 0..self.header_count {
+            let key = read_field(self.headers, &mut p)
+                .ok()
+                .flatten()
+                .expect("checked when read");
+            let value = read_field(self.headers, &mut p).expect("checked when read");
+            headers.push(Header {
+                key: String::from_utf8(key.to_vec()).expect("checked when read"),
+                value: owned(value),
+            });
+        }
+        Record {
+            offset: self.offset,
+            timestamp: self.timestamp,
+            key: owned(self.key),
+            value: owned(self.value),
+            headers,
+        }
+    }
+}
+
+/// A length-prefixed field: `None` for length -1.
+fn read_field<'a>(bytes: &'a [u8], p: &mut usize) -> Result<Option<&'a [u8]>, RecordError> {
+    let len = read_varint(bytes, p)?;
+    if len < 0 {
+        return Ok(None);
+    }
+    let field = bytes.get(*p..*p + len as usize).ok_or_else(|| {
+        RecordError::invalid("Invalid record: a key, value or header runs past the record")
+    })?;
+    *p += len as usize;
+    Ok(Some(field))
+}
+
+fn read_record<'a>(body: &'a [u8], pos: &mut usize) -> Result<RecordView<'a>, RecordError> {
     let length = read_varint(body, pos)?;
     if length < 0 {
         return Err(RecordError::invalid(format!(
@@ -292,43 +369,28 @@ fn read_record(body: &Bytes, pos: &mut usize) -> Result<Record, RecordError> {
         .ok_or_else(|| RecordError::invalid(format!(
             "Invalid record size: expected {length} bytes in record payload, but the batch ends first"
         )))?;
-    let record_bytes = body.slice(start..end);
-    let mut p = 0;
-    let field = |p: &mut usize| -> Result<Option<Bytes>, RecordError> {
-        let len = read_varint(&record_bytes, p)?;
-        if len < 0 {
-            return Ok(None);
-        }
-        let bytes = record_bytes.get(*p..*p + len as usize).ok_or_else(|| {
-            RecordError::invalid("Invalid record: a key, value or header runs past the record")
-        })?;
-        *p += len as usize;
-        Ok(Some(record_bytes.slice_ref(bytes)))
-    };
+    let record_bytes = &body[start..end];
     if record_bytes.is_empty() {
         return Err(RecordError::invalid("Invalid record size 0"));
     }
-    p += 1; // attributes: unused
-    let timestamp_delta = read_varlong(&record_bytes, &mut p)?;
-    let offset_delta = read_varint(&record_bytes, &mut p)?;
-    let key = field(&mut p)?;
-    let value = field(&mut p)?;
-    let header_count = read_varint(&record_bytes, &mut p)?;
+    let mut p = 1; // attributes: unused
+    let timestamp_delta = read_varlong(record_bytes, &mut p)?;
+    let offset_delta = read_varint(record_bytes, &mut p)?;
+    let key = read_field(record_bytes, &mut p)?;
+    let value = read_field(record_bytes, &mut p)?;
+    let header_count = read_varint(record_bytes, &mut p)?;
     if header_count < 0 {
         return Err(RecordError::invalid(format!(
             "Found invalid number of record headers {header_count}"
         )));
     }
-    let mut headers = Vec::new();
+    let headers_at = p;
     for _ in 0..header_count {
-        let key = field(&mut p)?
+        let key = read_field(record_bytes, &mut p)?
             .ok_or_else(|| RecordError::invalid("Invalid negative header key size"))?;
-        let key = String::from_utf8(key.to_vec())
+        std::str::from_utf8(key)
             .map_err(|_| RecordError::invalid("Invalid header key: not UTF-8"))?;
-        headers.push(Header {
-            key,
-            value: field(&mut p)?,
-        });
+        read_field(record_bytes, &mut p)?;
     }
     if p != record_bytes.len() {
         return Err(RecordError::invalid(format!(
@@ -336,11 +398,12 @@ fn read_record(body: &Bytes, pos: &mut usize) -> Result<Record, RecordError> {
         )));
     }
     *pos = end;
-    Ok(Record {
+    Ok(RecordView {
         offset: i64::from(offset_delta),
         timestamp: timestamp_delta,
         key,
         value,
-        headers,
+        headers: &record_bytes[headers_at..],
+        header_count: header_count as usize,
     })
 }

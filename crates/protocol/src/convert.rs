@@ -8,7 +8,7 @@ use bytes::Bytes;
 
 use crate::batch::{CRC_AT, MAX_TIMESTAMP_AT, PARTITION_LEADER_EPOCH_AT, TIMESTAMP_TYPE_BIT};
 use crate::{
-    crc32c, Batch, BatchOptions, CompressionType, Magic, Record, RecordError, Records,
+    crc32c, Batch, BatchOptions, CompressionType, Magic, Record, RecordError, RecordView, Records,
     RecordsBuilder, TimestampType, NO_TIMESTAMP,
 };
 
@@ -97,33 +97,69 @@ pub fn validate_and_assign_offsets(
             "Record batch is corrupt (no batch in the request)",
         ));
     }
-    let mut all = Vec::new();
+    let mut count = 0_i64;
     let mut in_place = true;
+    // The largest record timestamp and its offset, as the time index keeps it.
+    let mut newest = (NO_TIMESTAMP, next_offset);
     for batch in &batches {
+        // Corruption first, as `Log.analyzeAndValidateRecords` checks it
+        // before `LogValidator` looks at codecs.
         batch.ensure_valid()?;
         let source = batch.compression()?;
         let target = config.compression.unwrap_or(source);
         target.check_magic(config.magic)?;
-        let records = batch.records()?;
+        let magic = batch.magic();
+        let base = if magic == Magic::V2 {
+            batch.base_offset()?
+        } else {
+            0
+        };
+        let (mut first, mut i) = (None, 0_i64);
+        // v2 batches keep their bytes when record offsets are base, base+1, ...;
+        // v1 compressed messages when inner offsets are 0, 1, 2, ...
+        let (mut consecutive, mut relative_from_zero) = (true, true);
+        batch.for_each_record(|record| {
+            check_record(&record, magic, config)?;
+            let first = *first.get_or_insert(record.offset);
+            consecutive &= record.offset == base + i;
+            relative_from_zero &= record.offset - first == i;
+            if record.timestamp > newest.0 {
+                newest = (record.timestamp, next_offset + count);
+            }
+            i += 1;
+            count += 1;
+            Ok(())
+        })?;
         // In place only when nothing but offsets and timestamps change.
-        in_place &= batch.magic() == config.magic
+        in_place &= magic == config.magic
             && source == target
             && (config.magic == Magic::V2
                 || (config.magic == Magic::V1
-                    && (source == CompressionType::None || relative_from_zero(&records))))
-            && (config.magic != Magic::V2 || consecutive_from_base(batch, &records));
-        for record in &records {
-            check_record(record, batch.magic(), config)?;
-        }
-        all.extend(records);
+                    && (source == CompressionType::None || relative_from_zero)))
+            && (config.magic != Magic::V2 || consecutive);
     }
     let first_offset = next_offset;
-    let last_offset = next_offset + all.len() as i64 - 1;
-    let (max_timestamp, offset_of_max_timestamp) = max_timestamp(&all, next_offset, config);
+    let last_offset = next_offset + count - 1;
+    let (max_timestamp, offset_of_max_timestamp) =
+        if config.timestamp_type == TimestampType::LogAppendTime && config.magic > Magic::V0 {
+            // v2 batches say the last offset; v0/v1 wrappers the first.
+            let at = if config.magic >= Magic::V2 {
+                last_offset
+            } else {
+                first_offset
+            };
+            (config.now_ms, at)
+        } else {
+            newest
+        };
     let out = if in_place {
         assign_in_place(&batches, next_offset, config, max_timestamp)
     } else {
-        rebuild(&batches, all.clone(), next_offset, config)?
+        let mut all = Vec::with_capacity(count as usize);
+        for batch in &batches {
+            all.extend(batch.records()?);
+        }
+        rebuild(&batches, all, next_offset, config)?
     };
     Ok(Appended {
         records: Records::new(out),
@@ -131,30 +167,16 @@ pub fn validate_and_assign_offsets(
         last_offset,
         max_timestamp,
         offset_of_max_timestamp,
-        record_count: all.len(),
+        record_count: count as usize,
         rebuilt: !in_place,
     })
 }
 
-/// v1 compressed messages can keep their bytes when inner offsets are 0, 1, 2, ...
-fn relative_from_zero(records: &[Record]) -> bool {
-    let base = records.first().map_or(0, |r| r.offset);
-    records
-        .iter()
-        .enumerate()
-        .all(|(i, r)| r.offset - base == i as i64)
-}
-
-/// v2 batches keep their bytes when record offsets are the base offset, +1, +2, ...
-fn consecutive_from_base(batch: &Batch, records: &[Record]) -> bool {
-    let base = batch.base_offset().unwrap_or(0);
-    records
-        .iter()
-        .enumerate()
-        .all(|(i, r)| r.offset == base + i as i64)
-}
-
-fn check_record(record: &Record, magic: Magic, config: &AppendConfig) -> Result<(), RecordError> {
+fn check_record(
+    record: &RecordView<'_>,
+    magic: Magic,
+    config: &AppendConfig,
+) -> Result<(), RecordError> {
     if config.compacted && record.key.is_none() {
         return Err(RecordError::invalid(format!(
             "Compacted topic cannot accept message without key in topic partition {}.",
@@ -174,25 +196,6 @@ fn check_record(record: &Record, magic: Magic, config: &AppendConfig) -> Result<
         )));
     }
     Ok(())
-}
-
-/// The largest timestamp and where it is, as the log's time index records it.
-fn max_timestamp(all: &[Record], first_offset: i64, config: &AppendConfig) -> (i64, i64) {
-    if config.timestamp_type == TimestampType::LogAppendTime && config.magic > Magic::V0 {
-        let at = if config.magic >= Magic::V2 {
-            first_offset + all.len() as i64 - 1
-        } else {
-            first_offset
-        };
-        return (config.now_ms, at);
-    }
-    let mut best = (NO_TIMESTAMP, first_offset);
-    for (i, r) in all.iter().enumerate() {
-        if r.timestamp > best.0 {
-            best = (r.timestamp, first_offset + i as i64);
-        }
-    }
-    best
 }
 
 /// Sets offsets (and, for log-append time, timestamps) in the producer's bytes.

@@ -23,7 +23,7 @@ mod record;
 mod records;
 pub mod varint;
 
-pub use batch::{ControlRecordType, RECORD_BATCH_OVERHEAD};
+pub use batch::{ControlRecordType, RecordView, RECORD_BATCH_OVERHEAD};
 pub use builder::{BatchOptions, RecordsBuilder};
 pub use checksum::{crc32, crc32c};
 pub use compression::CompressionType;

@@ -4,7 +4,9 @@
 
 use bytes::Bytes;
 
-use crate::batch::{BatchHeader, ControlRecordType, DefaultBatch, RECORD_BATCH_OVERHEAD};
+use crate::batch::{
+    BatchHeader, ControlRecordType, DefaultBatch, RecordView, RECORD_BATCH_OVERHEAD,
+};
 use crate::legacy::{self, LegacyMessage, LOG_OVERHEAD, RECORD_OVERHEAD_V0};
 use crate::{
     CompressionType, Magic, Record, RecordError, TimestampType, NO_PRODUCER_EPOCH, NO_PRODUCER_ID,
@@ -296,6 +298,22 @@ impl Batch {
         match self.v2() {
             Some(b) if b.header()?.is_control => b.control_types(&self.bytes),
             _ => Ok(Vec::new()),
+        }
+    }
+
+    /// Visits every record, decompressed, with absolute offsets, without
+    /// copying it; CRCs are checked. What a broker's validation reads.
+    pub fn for_each_record(
+        &self,
+        mut visit: impl FnMut(RecordView<'_>) -> Result<(), RecordError>,
+    ) -> Result<(), RecordError> {
+        match (self.legacy(), self.v2()) {
+            (Some(m), _) => m
+                .records(&self.bytes)?
+                .iter()
+                .try_for_each(|r| visit(RecordView::of_legacy(r))),
+            (_, Some(b)) => b.for_each_record(&self.bytes, |_, view| visit(view)),
+            _ => unreachable!("a batch is legacy or v2"),
         }
     }
 
