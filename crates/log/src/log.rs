@@ -530,9 +530,19 @@ impl Log {
 
     /// Time-driven work: `flush.ms` flushes, and `.deleted` files whose delay has passed.
     pub fn tick(&mut self, now_ms: i64) {
+        self.flush_if_due(now_ms);
+        self.delete_due_files(now_ms);
+    }
+
+    /// The log flusher's check: flushes when `flush.ms` passed since the last flush.
+    pub fn flush_if_due(&mut self, now_ms: i64) {
         if self.unflushed_messages() > 0 && now_ms - self.last_flush_ms >= self.config.flush_ms {
             self.flush(self.log_end_offset, now_ms);
         }
+    }
+
+    /// Deletes the `.deleted` files whose `file.delete.delay.ms` has passed.
+    pub fn delete_due_files(&mut self, now_ms: i64) {
         let (due, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending_deletes)
             .into_iter()
             .partition(|p| p.due_ms <= now_ms);

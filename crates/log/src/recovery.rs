@@ -493,10 +493,12 @@ impl Log {
                 format!("Loading producer state till offset {end} with message format version 2"),
             );
         }
-        let text = match version {
-            LogVersion::Kafka0_8_0 => format!("Completed load of log {dir} with log end offset {end}"),
-            _ => format!("Completed load of log with {} segments, log start offset {} and log end offset {end}", self.segments.len(), self.log_start_offset()),
-        };
-        self.line(Level::Info, text);
+        // 2.8.2's "Completed load" line is the LogManager's.
+        if version == LogVersion::Kafka0_8_0 {
+            self.line(
+                Level::Info,
+                format!("Completed load of log {dir} with log end offset {end}"),
+            );
+        }
     }
 }

@@ -482,3 +482,28 @@ proptest! {
         let _ = validate_and_assign_offsets(&records, 0, &append_config(Magic::V2, Some(CompressionType::Lz4)));
     }
 }
+
+/// Kafka's `MemoryRecordsTest.testChecksum` (clients/src/test/java/org/apache/
+/// kafka/common/record/MemoryRecordsTest.java, 2.8.2): the checksums Kafka
+/// hard-codes for two records in each magic, uncompressed and with LZ4.
+#[test]
+fn kafkas_own_checksums_for_each_magic() {
+    let expected = [
+        (Magic::V0, CompressionType::None, 1_978_725_405_u32),
+        (Magic::V0, CompressionType::Lz4, 66_944_826),
+        (Magic::V1, CompressionType::None, 109_425_508),
+        (Magic::V1, CompressionType::Lz4, 1_407_303_399),
+        (Magic::V2, CompressionType::None, 3_851_219_455),
+        (Magic::V2, CompressionType::Lz4, 2_745_969_314),
+    ];
+    for (magic, codec, crc) in expected {
+        // MemoryRecords.withRecords: offsets from 0, create time, no producer.
+        let mut b = RecordsBuilder::new(BatchOptions::new(magic, codec));
+        b.append(283_843, Some(b"key1"), Some(b"value1"), vec![]);
+        b.append(1234, Some(b"key2"), Some(b"value2"), vec![]);
+        let records = Records::new(b.build().unwrap());
+        let batch = records.batches().next().unwrap().unwrap();
+        assert_eq!(batch.stored_crc(), crc, "{magic:?} {codec:?}");
+        batch.ensure_valid().unwrap();
+    }
+}
