@@ -5,7 +5,7 @@
 use bytes::Bytes;
 use kafka_log::{Log, LogConfig, LogVersion, MemoryStorage, Storage};
 use protocol::convert::{validate_and_assign_offsets, AppendConfig};
-use protocol::{BatchOptions, CompressionType, Magic, Records, RecordsBuilder, TimestampType};
+use protocol::{BatchOptions, CompressionType, Magic, Records, RecordsBuilder};
 
 /// The size of each record's value, as in the figures.
 pub const VALUE_BYTES: usize = 100;
@@ -116,16 +116,7 @@ impl AppendWorkload {
             &values(records_per_batch()),
             CompressionType::None,
         ));
-        let append = AppendConfig {
-            magic: Magic::V2,
-            compression: None,
-            timestamp_type: TimestampType::CreateTime,
-            timestamp_difference_max_ms: i64::MAX,
-            compacted: false,
-            now_ms: T0,
-            partition_leader_epoch: 0,
-            topic_partition: "bench-0".into(),
-        };
+        let append = AppendConfig::defaults(Magic::V2, "bench-0", T0);
         let (log, storage) = fresh_log();
         AppendWorkload {
             log,

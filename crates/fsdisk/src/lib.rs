@@ -44,7 +44,7 @@ impl FileStorage {
         Ok(self.root.join(p))
     }
 
-    fn apply(&mut self, op: FileOp) -> Result<(), StorageError> {
+    fn change(&mut self, op: FileOp) -> Result<(), StorageError> {
         match op {
             FileOp::CreateDir { path } => {
                 let p = self.path(&path)?;
@@ -113,11 +113,9 @@ fn open(path: &Path, append: bool) -> Result<fs::File, StorageError> {
 }
 
 impl Storage for FileStorage {
-    fn submit(&mut self, ops: Vec<FileOp>) -> Result<Ticket, StorageError> {
-        for op in ops {
-            self.apply(op)?;
-            self.next_ticket += 1;
-        }
+    fn apply(&mut self, op: FileOp) -> Result<Ticket, StorageError> {
+        self.change(op)?;
+        self.next_ticket += 1;
         Ok(self.next_ticket)
     }
 

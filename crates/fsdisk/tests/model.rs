@@ -11,7 +11,7 @@ use interop::{decode_strict, decoded_records, scratch_dir};
 use kafka_log::{Log, LogConfig, LogVersion, MemoryStorage, OpenOptions, Storage};
 use proptest::prelude::*;
 use protocol::convert::AppendConfig;
-use protocol::{BatchOptions, CompressionType, Magic, Records, RecordsBuilder, TimestampType};
+use protocol::{BatchOptions, CompressionType, Magic, Records, RecordsBuilder};
 
 const T0: i64 = 1_380_585_600_000;
 
@@ -259,16 +259,7 @@ fn run(disk: &mut dyn Disk, version: LogVersion, ops: Vec<Op>) -> Result<(), Tes
                     b.append(now, Some(&key), value.as_deref(), vec![]);
                     appended.push(value);
                 }
-                let config = AppendConfig {
-                    magic,
-                    compression: None,
-                    timestamp_type: TimestampType::CreateTime,
-                    timestamp_difference_max_ms: i64::MAX,
-                    compacted: false,
-                    now_ms: now,
-                    partition_leader_epoch: 0,
-                    topic_partition: "t-0".into(),
-                };
+                let config = AppendConfig::defaults(magic, "t-0", now);
                 let info = log
                     .append_as_leader(&Records::new(b.build().unwrap()), &config, now)
                     .unwrap();

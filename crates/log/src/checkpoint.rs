@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use bytes::Bytes;
 
-use crate::storage::FileOp;
+use crate::storage::{write_synced, FileOp};
 
 pub const RECOVERY_POINT_CHECKPOINT: &str = "recovery-point-offset-checkpoint";
 pub const REPLICATION_OFFSET_CHECKPOINT: &str = "replication-offset-checkpoint";
@@ -74,15 +74,7 @@ pub fn parse(text: &str, path: &str, fields: usize) -> Result<Vec<Vec<String>>, 
 /// Writes `data` to `path` through `path.tmp`, fsync and rename.
 pub fn write_atomically(path: &str, data: Vec<u8>, out: &mut Vec<FileOp>) {
     let tmp = format!("{path}.tmp");
-    out.push(FileOp::SetLen {
-        path: tmp.clone(),
-        len: 0,
-    });
-    out.push(FileOp::Append {
-        path: tmp.clone(),
-        data: Bytes::from(data),
-    });
-    out.push(FileOp::Sync { path: tmp.clone() });
+    write_synced(&tmp, Bytes::from(data), out);
     out.push(FileOp::Rename {
         from: tmp,
         to: path.to_owned(),

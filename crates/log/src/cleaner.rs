@@ -14,7 +14,7 @@ use crate::error::LogError;
 use crate::lines::Level;
 use crate::log::{segment_string, Log};
 use crate::segment::LogSegment;
-use crate::storage::FileOp;
+use crate::storage::{write_synced, FileOp};
 
 const CLEANER_LOGGER: &str = "kafka.log.LogCleaner";
 
@@ -181,16 +181,7 @@ impl Log {
                 .into(),
         ];
         for (path, data) in final_paths.iter().zip(contents) {
-            let temp = format!("{path}.cleaned");
-            ops.push(FileOp::SetLen {
-                path: temp.clone(),
-                len: 0,
-            });
-            ops.push(FileOp::Append {
-                path: temp.clone(),
-                data,
-            });
-            ops.push(FileOp::Sync { path: temp });
+            write_synced(&format!("{path}.cleaned"), data, &mut ops);
         }
         for path in &final_paths {
             ops.push(FileOp::Rename {

@@ -107,21 +107,11 @@ impl LogConfig {
             },
             LogVersion::Kafka2_8_2 => LogConfig {
                 version,
-                segment_bytes: 1_073_741_824,
-                segment_ms: hours_168,
-                index_interval_bytes: 4096,
-                max_index_size_bytes: 10_485_760,
-                retention_ms: hours_168,
-                retention_bytes: -1,
                 file_delete_delay_ms: 60_000,
                 flush_messages: u64::MAX,
                 flush_ms: i64::MAX,
-                cleanup_delete: true,
-                cleanup_compact: false,
-                min_cleanable_dirty_ratio: 0.5,
-                delete_retention_ms: 86_400_000,
-                min_compaction_lag_ms: 0,
                 max_message_bytes: 1_048_588,
+                ..LogConfig::defaults(LogVersion::Kafka0_8_0)
             },
         }
     }

@@ -16,6 +16,7 @@ use crate::error::LogError;
 use crate::leader_epoch::LeaderEpochCache;
 use crate::lines::{Level, LogLine};
 use crate::producer_state::{snapshot_path, ProducerStateManager};
+use crate::recovery::OpenOptions;
 use crate::segment::LogSegment;
 use crate::storage::FileOp;
 
@@ -87,7 +88,17 @@ impl Log {
         config: LogConfig,
         now_ms: i64,
     ) -> Log {
-        let mut log = Log::empty(topic, partition, log_dir, broker_id, config, now_ms);
+        let mut log = Log::empty(&OpenOptions {
+            topic: topic.to_owned(),
+            partition,
+            log_dir: log_dir.to_owned(),
+            broker_id,
+            config,
+            recovery_point: 0,
+            log_start_offset: 0,
+            clean_shutdown: true,
+            now_ms,
+        });
         log.ops.push(FileOp::CreateDir {
             path: log.dir.clone(),
         });
@@ -110,21 +121,16 @@ impl Log {
         log
     }
 
-    pub(crate) fn empty(
-        topic: &str,
-        partition: i32,
-        log_dir: &str,
-        broker_id: i32,
-        config: LogConfig,
-        now_ms: i64,
-    ) -> Log {
+    /// A log with no segment yet, named and configured as `options` say.
+    pub(crate) fn empty(options: &OpenOptions) -> Log {
+        let now_ms = options.now_ms;
         Log {
-            topic: topic.to_owned(),
-            partition,
-            log_dir: log_dir.to_owned(),
-            dir: partition_dir(topic, partition),
-            broker_id,
-            config,
+            topic: options.topic.clone(),
+            partition: options.partition,
+            log_dir: options.log_dir.clone(),
+            dir: partition_dir(&options.topic, options.partition),
+            broker_id: options.broker_id,
+            config: options.config.clone(),
             segments: BTreeMap::new(),
             log_start_offset: 0,
             log_end_offset: 0,

@@ -155,11 +155,12 @@ impl Log {
         files: &DirSnapshot,
         options: OpenOptions,
     ) -> Result<(Log, RecoveryReport), LogError> {
+        let mut log = Log::empty(&options);
         let OpenOptions {
             topic,
             partition,
             log_dir,
-            broker_id,
+            broker_id: _,
             config,
             recovery_point,
             log_start_offset,
@@ -167,14 +168,7 @@ impl Log {
             now_ms,
         } = options;
         let version = config.version;
-        let mut log = Log::empty(
-            &topic,
-            partition,
-            &log_dir,
-            broker_id,
-            config.clone(),
-            now_ms,
-        );
+
         let dir = partition_dir(&topic, partition);
         let mut report = RecoveryReport::default();
         let names: Vec<String> = files

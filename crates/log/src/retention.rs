@@ -127,12 +127,7 @@ impl Log {
         if victims.len() == self.segments.len() {
             self.roll(now_ms);
         }
-        let removed: Vec<LogSegment> = victims
-            .iter()
-            .filter_map(|b| self.segments.remove(b))
-            .collect();
-        let count = removed.len();
-        self.delete_segment_files(removed, now_ms, "retention");
+        let count = self.remove_for_retention(&victims, now_ms);
         let first = *self
             .segments
             .keys()
@@ -199,14 +194,20 @@ impl Log {
                 self.roll(now_ms);
             }
         }
-        let removed: Vec<LogSegment> = victims
+        let count = self.remove_for_retention(&victims, now_ms);
+        let first = *self.segments.keys().next().expect("a segment stays");
+        self.set_log_start_offset(first);
+        count
+    }
+
+    /// Takes the segments at `bases` out of the log and deletes their files.
+    fn remove_for_retention(&mut self, bases: &[i64], now_ms: i64) -> usize {
+        let removed: Vec<LogSegment> = bases
             .iter()
             .filter_map(|b| self.segments.remove(b))
             .collect();
         let count = removed.len();
         self.delete_segment_files(removed, now_ms, "retention");
-        let first = *self.segments.keys().next().expect("a segment stays");
-        self.set_log_start_offset(first);
         count
     }
 }

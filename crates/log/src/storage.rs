@@ -108,10 +108,31 @@ pub enum StorageError {
     Io(String),
 }
 
+/// Writes a whole file afresh and fsyncs it (a temporary file before its rename).
+pub fn write_synced(path: &str, data: Bytes, out: &mut Vec<FileOp>) {
+    out.push(FileOp::SetLen {
+        path: path.to_owned(),
+        len: 0,
+    });
+    out.push(FileOp::Append {
+        path: path.to_owned(),
+        data,
+    });
+    out.push(FileOp::Sync {
+        path: path.to_owned(),
+    });
+}
+
 /// A disk for log directories.
 pub trait Storage {
-    /// Applies operations in order. Returns the ticket of the last one.
-    fn submit(&mut self, ops: Vec<FileOp>) -> Result<Ticket, StorageError>;
+    /// Applies one operation after those before it; returns its ticket.
+    fn apply(&mut self, op: FileOp) -> Result<Ticket, StorageError>;
+    /// Applies operations in order. Returns the ticket of the last one (of
+    /// what is durable, when there is none).
+    fn submit(&mut self, ops: Vec<FileOp>) -> Result<Ticket, StorageError> {
+        ops.into_iter()
+            .try_fold(self.durable(), |_, op| self.apply(op))
+    }
     /// Every operation up to this ticket survives a crash of the machine.
     fn durable(&self) -> Ticket;
     /// Everything under `root` (`""` for all), as it would be read after a restart.
@@ -209,7 +230,7 @@ impl MemoryStorage {
         }
     }
 
-    fn apply(&mut self, op: FileOp) -> Result<(), StorageError> {
+    fn change(&mut self, op: FileOp) -> Result<(), StorageError> {
         match op {
             FileOp::CreateDir { path } => {
                 self.dirs.insert(path);
@@ -266,11 +287,9 @@ impl MemoryStorage {
 }
 
 impl Storage for MemoryStorage {
-    fn submit(&mut self, ops: Vec<FileOp>) -> Result<Ticket, StorageError> {
-        for op in ops {
-            self.apply(op)?;
-            self.next_ticket += 1;
-        }
+    fn apply(&mut self, op: FileOp) -> Result<Ticket, StorageError> {
+        self.change(op)?;
+        self.next_ticket += 1;
         Ok(self.next_ticket)
     }
 

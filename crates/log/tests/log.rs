@@ -4,10 +4,11 @@ use bytes::Bytes;
 use kafka_log::checkpoint::OffsetCheckpoint;
 use kafka_log::index::{parse_offset_index, parse_time_index};
 use kafka_log::{
-    FileOp, Level, Log, LogConfig, LogError, LogVersion, MemoryStorage, OpenOptions, Storage,
+    FileOp, Level, Log, LogConfig, LogError, LogVersion, MemoryStorage, OpenOptions,
+    RecoveryReport, Storage,
 };
 use protocol::convert::AppendConfig;
-use protocol::{BatchOptions, CompressionType, Magic, Records, RecordsBuilder, TimestampType};
+use protocol::{BatchOptions, CompressionType, Magic, Records, RecordsBuilder};
 
 const T0: i64 = 1_380_585_600_000;
 
@@ -16,16 +17,7 @@ fn config(version: LogVersion) -> LogConfig {
 }
 
 fn append_config(magic: Magic) -> AppendConfig {
-    AppendConfig {
-        magic,
-        compression: None,
-        timestamp_type: TimestampType::CreateTime,
-        timestamp_difference_max_ms: i64::MAX,
-        compacted: false,
-        now_ms: T0,
-        partition_leader_epoch: 0,
-        topic_partition: "test-0".into(),
-    }
+    AppendConfig::defaults(magic, "test-0", T0)
 }
 
 fn magic_of(version: LogVersion) -> Magic {
@@ -95,6 +87,26 @@ impl Harness {
         self.storage
             .file(&format!("test-0/{name}"))
             .unwrap_or_else(|| panic!("no file {name}"))
+    }
+
+    /// The log opened again from what the storage holds (2.8.2 defaults).
+    fn reopen(&self, clean_shutdown: bool, recovery_point: i64) -> (Log, RecoveryReport) {
+        let files = self.storage.load("").unwrap();
+        Log::open(
+            &files,
+            OpenOptions {
+                topic: "test".into(),
+                partition: 0,
+                log_dir: "/tmp/kafka-logs".into(),
+                broker_id: 0,
+                config: config(LogVersion::Kafka2_8_2),
+                recovery_point,
+                log_start_offset: 0,
+                clean_shutdown,
+                now_ms: T0,
+            },
+        )
+        .unwrap()
     }
 
     fn lines(&mut self) -> Vec<String> {
@@ -294,22 +306,7 @@ fn recovery_cuts_a_torn_tail_and_says_so() {
             len: len - 5,
         }])
         .unwrap();
-    let files = h.storage.load("").unwrap();
-    let (mut log, report) = Log::open(
-        &files,
-        OpenOptions {
-            topic: "test".into(),
-            partition: 0,
-            log_dir: "/tmp/kafka-logs".into(),
-            broker_id: 0,
-            config: config(LogVersion::Kafka2_8_2),
-            recovery_point: 0,
-            log_start_offset: 0,
-            clean_shutdown: false,
-            now_ms: T0,
-        },
-    )
-    .unwrap();
+    let (mut log, report) = h.reopen(false, 0);
     assert_eq!(report.recovered_segments, [0]);
     let truncation = report.truncation.unwrap();
     assert_eq!((truncation.offset, truncation.error), (2, None));
@@ -343,22 +340,7 @@ fn recovery_refuses_a_batch_whose_crc_fails() {
             data: Bytes::from_static(b"X"),
         }])
         .unwrap();
-    let files = h.storage.load("").unwrap();
-    let (log, report) = Log::open(
-        &files,
-        OpenOptions {
-            topic: "test".into(),
-            partition: 0,
-            log_dir: "/tmp/kafka-logs".into(),
-            broker_id: 0,
-            config: config(LogVersion::Kafka2_8_2),
-            recovery_point: 0,
-            log_start_offset: 0,
-            clean_shutdown: false,
-            now_ms: T0,
-        },
-    )
-    .unwrap();
+    let (log, report) = h.reopen(false, 0);
     let truncation = report.truncation.unwrap();
     assert_eq!(truncation.offset, 2);
     assert!(truncation
@@ -472,22 +454,7 @@ fn a_clean_restart_reads_everything_back_and_checkpoints_round_trip() {
         h.file("leader-epoch-checkpoint")[..],
         b"0\n2\n0 0\n1 3\n"[..]
     );
-    let files = h.storage.load("").unwrap();
-    let (log, report) = Log::open(
-        &files,
-        OpenOptions {
-            topic: "test".into(),
-            partition: 0,
-            log_dir: "/tmp/kafka-logs".into(),
-            broker_id: 0,
-            config: config(LogVersion::Kafka2_8_2),
-            recovery_point: 6,
-            log_start_offset: 0,
-            clean_shutdown: true,
-            now_ms: T0,
-        },
-    )
-    .unwrap();
+    let (log, report) = h.reopen(true, 6);
     assert!(report.recovered_segments.is_empty());
     assert_eq!((log.log_end_offset(), log.recovery_point()), (6, 6));
     assert_eq!(log.leader_epochs().entries(), &[(0, 0), (1, 3)]);

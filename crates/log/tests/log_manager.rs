@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 use kafka_log::{FileOp, LogManager, LogManagerConfig, LogVersion, MemoryStorage, Storage};
 use protocol::convert::AppendConfig;
-use protocol::{BatchOptions, CompressionType, Magic, Records, RecordsBuilder, TimestampType};
+use protocol::{BatchOptions, CompressionType, Magic, Records, RecordsBuilder};
 
 const T0: i64 = 1_380_585_600_000;
 
@@ -75,16 +75,7 @@ impl Dir {
 
     fn append(&mut self, topic: &str, records: &Records, now: i64) {
         let magic = records.batches().next().unwrap().unwrap().magic();
-        let append = AppendConfig {
-            magic,
-            compression: None,
-            timestamp_type: TimestampType::CreateTime,
-            timestamp_difference_max_ms: i64::MAX,
-            compacted: false,
-            now_ms: now,
-            partition_leader_epoch: 0,
-            topic_partition: format!("{topic}-0"),
-        };
+        let append = AppendConfig::defaults(magic, &format!("{topic}-0"), now);
         self.manager
             .get_or_create_log(topic, 0, None, &BTreeMap::new(), now)
             .append_as_leader(records, &append, now)

@@ -70,6 +70,23 @@ pub struct AppendConfig {
     pub topic_partition: String,
 }
 
+impl AppendConfig {
+    /// A log in `magic` with the broker's defaults: the producer's codec,
+    /// create time, any timestamp accepted, not compacted, leader epoch 0.
+    pub fn defaults(magic: Magic, topic_partition: &str, now_ms: i64) -> AppendConfig {
+        AppendConfig {
+            magic,
+            compression: None,
+            timestamp_type: TimestampType::CreateTime,
+            timestamp_difference_max_ms: i64::MAX,
+            compacted: false,
+            now_ms,
+            partition_leader_epoch: 0,
+            topic_partition: topic_partition.to_owned(),
+        }
+    }
+}
+
 /// What an append writes to the log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Appended {

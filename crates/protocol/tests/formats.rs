@@ -290,15 +290,20 @@ fn down_conversion_keeps_offsets_and_drops_what_old_formats_lack() {
 
 fn append_config(magic: Magic, compression: Option<CompressionType>) -> AppendConfig {
     AppendConfig {
-        magic,
         compression,
-        timestamp_type: TimestampType::CreateTime,
-        timestamp_difference_max_ms: i64::MAX,
-        compacted: false,
-        now_ms: 1_380_585_600_000,
         partition_leader_epoch: 3,
-        topic_partition: "test-0".into(),
+        ..AppendConfig::defaults(magic, "test-0", 1_380_585_600_000)
     }
+}
+
+/// The offsets of every record.
+fn offsets(records: &Records) -> Vec<i64> {
+    records
+        .records()
+        .unwrap()
+        .iter()
+        .map(|r| r.offset)
+        .collect()
 }
 
 #[test]
@@ -315,16 +320,7 @@ fn appends_assign_offsets_in_place_or_convert() {
     let batch = appended.records.batches().next().unwrap().unwrap();
     batch.ensure_valid().unwrap();
     assert_eq!(batch.header().unwrap().unwrap().partition_leader_epoch, 3);
-    assert_eq!(
-        appended
-            .records
-            .records()
-            .unwrap()
-            .iter()
-            .map(|r| r.offset)
-            .collect::<Vec<_>>(),
-        [42, 43, 44]
-    );
+    assert_eq!(offsets(&appended.records), [42, 43, 44]);
     assert_eq!(
         (appended.max_timestamp, appended.offset_of_max_timestamp),
         (1_380_585_600_002, 44)
@@ -355,16 +351,7 @@ fn appends_assign_offsets_in_place_or_convert() {
     let v0z = Records::new(build(Magic::V0, CompressionType::Snappy, 0, &records));
     let again = validate_and_assign_offsets(&v0z, 100, &append_config(Magic::V0, None)).unwrap();
     assert!(again.rebuilt);
-    assert_eq!(
-        again
-            .records
-            .records()
-            .unwrap()
-            .iter()
-            .map(|r| r.offset)
-            .collect::<Vec<_>>(),
-        [100, 101, 102]
-    );
+    assert_eq!(offsets(&again.records), [100, 101, 102]);
 }
 
 #[test]
