@@ -16,6 +16,9 @@ pub enum LogError {
     /// `IllegalStateException`: files a release cannot start from.
     #[error("{0}")]
     IllegalState(String),
+    /// `InconsistentTopicIdException`
+    #[error("{0}")]
+    InconsistentTopicId(String),
 }
 
 impl LogError {
@@ -26,6 +29,7 @@ impl LogError {
             LogError::OffsetOutOfRange(_) => "OffsetOutOfRangeException",
             LogError::RecordTooLarge(_) => "RecordTooLargeException",
             LogError::IllegalState(_) => "IllegalStateException",
+            LogError::InconsistentTopicId(_) => "InconsistentTopicIdException",
         }
     }
 }

@@ -54,7 +54,7 @@ pub struct Log {
     pub topic: String,
     pub partition: i32,
     /// The log directory as the broker names it in messages, such as `/tmp/kafka-logs`.
-    log_dir: String,
+    pub(crate) log_dir: String,
     /// The partition's directory inside the log directory, such as `test-0`.
     dir: String,
     broker_id: i32,
@@ -69,6 +69,8 @@ pub struct Log {
     pending_deletes: Vec<PendingDelete>,
     pub(crate) leader_epochs: LeaderEpochCache,
     pub(crate) producers: ProducerStateManager,
+    /// From `partition.metadata` (2.8+), once the controller gave the topic an id.
+    pub(crate) topic_id: Option<String>,
     ops: Vec<FileOp>,
     lines: Vec<LogLine>,
 }
@@ -140,6 +142,7 @@ impl Log {
             pending_deletes: Vec::new(),
             leader_epochs: LeaderEpochCache::default(),
             producers: ProducerStateManager::default(),
+            topic_id: None,
             ops: Vec::new(),
             lines: Vec::new(),
         }
@@ -486,6 +489,31 @@ impl Log {
                 self.dir
             ),
         );
+    }
+
+    /// The topic's id, when `partition.metadata` holds one.
+    pub fn topic_id(&self) -> Option<&str> {
+        self.topic_id.as_deref()
+    }
+
+    /// A LeaderAndIsr request carried the topic's id (2.8+): `partition.metadata`
+    /// is written once; a different id than the log's is refused.
+    pub fn assign_topic_id(&mut self, topic_id: &str) -> Result<(), LogError> {
+        match &self.topic_id {
+            Some(id) if id != topic_id => Err(LogError::InconsistentTopicId(format!(
+                "Tried to assign topic ID {topic_id} to log for topic partition {}, but log already contained topic ID {id}",
+                self.dir
+            ))),
+            Some(_) => Ok(()),
+            None if self.config.version >= LogVersion::Kafka2_8_2 => {
+                self.topic_id = Some(topic_id.to_owned());
+                let path = format!("{}/{}", self.dir, crate::checkpoint::PARTITION_METADATA);
+                let text = crate::checkpoint::partition_metadata(topic_id);
+                crate::checkpoint::write_atomically(&path, text.into_bytes(), &mut self.ops);
+                Ok(())
+            }
+            None => Ok(()),
+        }
     }
 
     fn write_leader_epochs(&mut self) {

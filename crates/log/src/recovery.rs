@@ -6,7 +6,7 @@
 use bytes::Bytes;
 use protocol::{Batch, Records};
 
-use crate::checkpoint::LEADER_EPOCH_CHECKPOINT;
+use crate::checkpoint::{LEADER_EPOCH_CHECKPOINT, PARTITION_METADATA};
 use crate::config::{LogConfig, LogVersion};
 use crate::error::LogError;
 use crate::index::{parse_offset_index, parse_time_index, OffsetEntry, TimeEntry};
@@ -418,7 +418,7 @@ impl Log {
             recovery_point,
             clean_shutdown,
             now_ms,
-        );
+        )?;
         Ok((log, report))
     }
 
@@ -431,7 +431,7 @@ impl Log {
         recovery_point: i64,
         clean_shutdown: bool,
         now_ms: i64,
-    ) {
+    ) -> Result<(), LogError> {
         let version = self.config().version;
         let active = self.active_segment();
         self.log_end_offset_set(active.next_offset());
@@ -457,6 +457,25 @@ impl Log {
         self.active_segment()
             .resize_indexes_to_max(&config, &mut ops);
         self.extend_ops(ops);
+        if let Some(data) = files.files.get(&format!("{dir}/{PARTITION_METADATA}")) {
+            // `version: 0` then `topic_id: <id>`; an unreadable file takes the log dir offline in Kafka.
+            let text = String::from_utf8_lossy(data);
+            let id = text
+                .lines()
+                .nth(1)
+                .and_then(|l| l.strip_prefix("topic_id: "))
+                .map(str::trim)
+                .filter(|id| !id.is_empty());
+            match id {
+                Some(id) if text.starts_with("version: 0") => self.topic_id = Some(id.to_owned()),
+                _ => {
+                    return Err(LogError::IllegalState(format!(
+                        "Error while reading partition metadata file {}/{dir}/{PARTITION_METADATA}",
+                        self.log_dir
+                    )))
+                }
+            }
+        }
         if version.has_leader_epochs() {
             let path = format!("{dir}/{LEADER_EPOCH_CHECKPOINT}");
             let text = files
@@ -494,5 +513,6 @@ impl Log {
                 format!("Completed load of log {dir} with log end offset {end}"),
             );
         }
+        Ok(())
     }
 }

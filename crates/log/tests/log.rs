@@ -526,3 +526,145 @@ fn tombstones_go_once_a_newer_clean_segment_is_delete_retention_ms_younger() {
         "a clean segment a day younger lets the tombstone go"
     );
 }
+
+#[test]
+fn segments_roll_on_time_by_record_time_in_2_8_2_and_by_the_clock_in_0_8_0() {
+    let mut cfg = config(LogVersion::Kafka2_8_2);
+    cfg.segment_ms = 1000;
+    let mut h = Harness::new(LogVersion::Kafka2_8_2, cfg);
+    h.append(&batch(Magic::V2, 1, 10, T0, None), T0);
+    // Wall-clock time alone does not roll a 2.8.2 segment whose records are young.
+    h.append(&batch(Magic::V2, 1, 10, T0 + 500, None), T0 + 60_000);
+    assert_eq!(h.log.segments().count(), 1);
+    h.append(&batch(Magic::V2, 1, 10, T0 + 1001, None), T0 + 60_000);
+    assert_eq!(
+        h.log.segments().map(|s| s.base_offset).collect::<Vec<_>>(),
+        [0, 2]
+    );
+
+    let mut cfg = config(LogVersion::Kafka0_8_0);
+    cfg.segment_ms = 1000;
+    let mut h = Harness::new(LogVersion::Kafka0_8_0, cfg);
+    h.append(&batch(Magic::V0, 1, 10, T0, None), T0);
+    h.append(&batch(Magic::V0, 1, 10, T0, None), T0 + 1000);
+    assert_eq!(h.log.segments().count(), 1);
+    h.lines();
+    h.append(&batch(Magic::V0, 1, 10, T0, None), T0 + 1001);
+    assert_eq!(
+        h.log.segments().map(|s| s.base_offset).collect::<Vec<_>>(),
+        [0, 2]
+    );
+    assert!(h.lines().contains(
+        &"INFO [Kafka Log on Broker 0], Rolling test-0 due to time based rolling (kafka.log.Log)"
+            .to_owned()
+    ));
+}
+
+#[test]
+fn a_full_index_rolls_the_segment() {
+    let mut cfg = config(LogVersion::Kafka0_8_0);
+    cfg.index_interval_bytes = 1;
+    cfg.max_index_size_bytes = 16; // two offset-index entries
+    let mut h = Harness::new(LogVersion::Kafka0_8_0, cfg);
+    for _ in 0..4 {
+        h.append(&batch(Magic::V0, 1, 10, T0, None), T0);
+    }
+    assert_eq!(
+        h.log.segments().map(|s| s.base_offset).collect::<Vec<_>>(),
+        [0, 3]
+    );
+    assert!(h.lines().contains(&"INFO [Kafka Log on Broker 0], Rolling test-0 due to full index maxIndexSize = 16, entries = 2, maxEntries = 2 (kafka.log.Log)".to_owned()));
+}
+
+#[test]
+fn offsets_are_found_by_time_as_each_release_can() {
+    let mut h = Harness::new(LogVersion::Kafka2_8_2, config(LogVersion::Kafka2_8_2));
+    h.append(&batch(Magic::V2, 2, 10, T0, None), T0);
+    h.append(&batch(Magic::V2, 2, 10, T0 + 100, None), T0);
+    // ListOffsets by timestamp: the first record at or after it.
+    assert_eq!(
+        h.log.offset_for_timestamp(T0 + 1).unwrap(),
+        Some((1, T0 + 1))
+    );
+    assert_eq!(
+        h.log.offset_for_timestamp(T0 + 2).unwrap(),
+        Some((2, T0 + 100))
+    );
+    assert_eq!(h.log.offset_for_timestamp(T0 + 102).unwrap(), None);
+
+    // 0.8.0's OffsetRequest: segment starts by file time, newest first.
+    let mut h = Harness::new(LogVersion::Kafka0_8_0, config(LogVersion::Kafka0_8_0));
+    h.append(&batch(Magic::V0, 1, 10, T0, None), T0);
+    h.log.roll(T0 + 1000);
+    h.append(&batch(Magic::V0, 1, 10, T0, None), T0 + 2000);
+    let now = T0 + 3000;
+    assert_eq!(
+        h.log.offsets_before(-1, 10, now),
+        [2, 1, 0],
+        "latest: the log end first"
+    );
+    assert_eq!(h.log.offsets_before(-2, 10, now), [0], "earliest");
+    assert_eq!(h.log.offsets_before(T0 + 1500, 10, now), [0]);
+    assert_eq!(h.log.offsets_before(-1, 1, now), [2], "maxNumOffsets");
+}
+
+#[test]
+fn flush_messages_forces_the_log_after_that_many_messages() {
+    for version in [LogVersion::Kafka0_8_0, LogVersion::Kafka2_8_2] {
+        let mut cfg = config(version);
+        cfg.flush_messages = 3;
+        let mut h = Harness::new(version, cfg);
+        let syncs = |h: &Harness| {
+            h.ops
+                .iter()
+                .filter(|op| matches!(op, FileOp::Sync { path } if path.ends_with(".log")))
+                .count()
+        };
+        h.append(&batch(magic_of(version), 2, 10, T0, None), T0);
+        assert_eq!(syncs(&h), 0, "{version:?}");
+        h.append(&batch(magic_of(version), 1, 10, T0, None), T0);
+        assert_eq!(syncs(&h), 1, "{version:?}");
+        if version == LogVersion::Kafka2_8_2 {
+            assert_eq!(h.log.recovery_point(), 3);
+        }
+    }
+}
+
+#[test]
+fn delete_records_moves_the_log_start_offset() {
+    let mut h = Harness::new(LogVersion::Kafka2_8_2, config(LogVersion::Kafka2_8_2));
+    h.append(&batch(Magic::V2, 3, 10, T0, None), T0);
+    h.lines();
+    h.log.increment_log_start_offset(2).unwrap();
+    assert_eq!(h.log.log_start_offset(), 2);
+    assert_eq!(h.offsets(2), [2]);
+    assert_eq!(
+        h.log.read(0, 100, None, true).unwrap_err().kafka_name(),
+        "OffsetOutOfRangeException"
+    );
+    assert!(h.lines().contains(&"INFO [Log partition=test-0, dir=/tmp/kafka-logs] Incremented log start offset to 2 due to client delete records request (kafka.log.Log)".to_owned()));
+}
+
+#[test]
+fn a_topic_id_is_written_to_partition_metadata_once_and_read_back() {
+    let mut h = Harness::new(LogVersion::Kafka2_8_2, config(LogVersion::Kafka2_8_2));
+    let id = "Pl2YOmrsS4CXSr_hMkPnyA";
+    h.log.assign_topic_id(id).unwrap();
+    h.sync();
+    assert_eq!(
+        h.file("partition.metadata")[..],
+        b"version: 0\ntopic_id: Pl2YOmrsS4CXSr_hMkPnyA"[..]
+    );
+    let other = h.log.assign_topic_id("AAAAAAAAAAAAAAAAAAAAAA").unwrap_err();
+    assert_eq!(other.kafka_name(), "InconsistentTopicIdException");
+    let (log, _) = h.reopen(true, 0);
+    assert_eq!(log.topic_id(), Some(id));
+
+    let mut old = Harness::new(LogVersion::Kafka0_8_0, config(LogVersion::Kafka0_8_0));
+    old.log.assign_topic_id(id).unwrap();
+    old.sync();
+    assert!(
+        old.storage.file("test-0/partition.metadata").is_none(),
+        "0.8.0 has no topic ids"
+    );
+}

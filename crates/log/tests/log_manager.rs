@@ -346,3 +346,24 @@ fn the_cleaner_compacts_the_filthiest_log_and_checkpoints_where_it_stopped() {
         .iter()
         .any(|l| l.contains("Cleaner 0: Beginning cleaning of log compacted-0.")));
 }
+
+#[test]
+fn meta_properties_is_2_8_2s_and_rewritten_at_each_start() {
+    let mut dir = Dir::start(LogVersion::Kafka2_8_2, MemoryStorage::new(), T0);
+    dir.manager.checkpoint_broker_metadata(
+        Some("k4EXp4XJTwOMnBqTzV4lhA"),
+        "Tue Oct 01 00:00:00 UTC 2013",
+    );
+    dir.sync();
+    assert_eq!(
+        dir.text("meta.properties"),
+        "#\n#Tue Oct 01 00:00:00 UTC 2013\nbroker.id=0\nversion=0\ncluster.id=k4EXp4XJTwOMnBqTzV4lhA\n"
+    );
+    assert!(dir.ops.iter().any(|op| matches!(op, FileOp::Rename { from, to } if from == "meta.properties.tmp" && to == "meta.properties")));
+
+    let mut old = Dir::start(LogVersion::Kafka0_8_0, MemoryStorage::new(), T0);
+    old.manager
+        .checkpoint_broker_metadata(None, "Tue Oct 01 00:00:00 UTC 2013");
+    old.sync();
+    assert_eq!(old.listing(), [".lock"], "0.8.0 writes no meta.properties");
+}
