@@ -37,4 +37,4 @@ pub use log_manager::{parse_partition_dir, LogManager, LogManagerConfig, TopicPa
 pub use producer_state::{ProducerEntry, ProducerStateManager};
 pub use recovery::{OpenOptions, RecoveryReport, Truncation};
 pub use segment::{BatchEntry, LogSegment};
-pub use storage::{DirSnapshot, FileOp, MemoryStorage, Storage, StorageError};
+pub use storage::{DirSnapshot, FileOp, MemoryStorage, SparseFile, Storage, StorageError};

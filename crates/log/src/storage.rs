@@ -139,15 +139,24 @@ pub trait Storage {
     fn load(&self, root: &str) -> Result<DirSnapshot, StorageError>;
 }
 
-/// A file in memory: its written bytes, then zeros up to its length (sparse,
-/// as Kafka's preallocated index files are on disk).
+/// A file in memory: its written bytes (shared chunks), then zeros up to its
+/// length (sparse, as Kafka's preallocated index files are on disk).
 #[derive(Clone, Debug, Default)]
-struct MemoryFile {
+pub struct SparseFile {
     data: FileRecords,
     len: usize,
 }
 
-impl MemoryFile {
+impl SparseFile {
+    /// The file's length (`ls -l`), zeros of the sparse tail included.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     /// Writes the zeros of the sparse tail up to `at`.
     fn fill_to(&mut self, at: usize) {
         let written = self.data.len();
@@ -156,13 +165,13 @@ impl MemoryFile {
         }
     }
 
-    fn append(&mut self, bytes: Bytes) {
+    pub fn append(&mut self, bytes: Bytes) {
         self.fill_to(self.len);
         self.data.append(bytes);
         self.len = self.data.len();
     }
 
-    fn write_at(&mut self, offset: usize, bytes: &Bytes) {
+    pub fn write_at(&mut self, offset: usize, bytes: &Bytes) {
         let end = offset + bytes.len();
         if offset >= self.data.len() {
             self.fill_to(offset);
@@ -177,12 +186,12 @@ impl MemoryFile {
         self.len = self.len.max(end);
     }
 
-    fn set_len(&mut self, len: usize) {
+    pub fn set_len(&mut self, len: usize) {
         self.data.truncate(len);
         self.len = len;
     }
 
-    fn to_bytes(&self) -> Bytes {
+    pub fn to_bytes(&self) -> Bytes {
         if self.data.len() == self.len {
             return self.data.to_bytes();
         }
@@ -199,11 +208,11 @@ impl MemoryFile {
 /// delete, truncate), but only the bytes that a `Sync` reached.
 #[derive(Clone, Debug, Default)]
 pub struct MemoryStorage {
-    files: BTreeMap<FilePath, MemoryFile>,
+    files: BTreeMap<FilePath, SparseFile>,
     dirs: std::collections::BTreeSet<FilePath>,
     next_ticket: Ticket,
     /// Every file as a power loss would leave it.
-    synced: BTreeMap<FilePath, MemoryFile>,
+    synced: BTreeMap<FilePath, SparseFile>,
 }
 
 impl MemoryStorage {
@@ -220,13 +229,13 @@ impl MemoryStorage {
 
     /// A file's contents (its sparse tail as zeros).
     pub fn file(&self, path: &str) -> Option<Bytes> {
-        self.files.get(path).map(MemoryFile::to_bytes)
+        self.files.get(path).map(SparseFile::to_bytes)
     }
 
     /// A file exists (empty, if never synced) from its first write on.
     fn created(&mut self, path: &str) {
         if !self.synced.contains_key(path) {
-            self.synced.insert(path.to_owned(), MemoryFile::default());
+            self.synced.insert(path.to_owned(), SparseFile::default());
         }
     }
 

@@ -26,6 +26,7 @@ pub mod syntax;
 pub mod term;
 mod tools;
 pub mod transcript;
-pub mod vfs;
+/// Each host's files live in the world (`sim::fs`); the shell names them `vfs`.
+pub use sim::fs as vfs;
 
 pub use playground::{Playground, PlaygroundConfig, TerminalId};

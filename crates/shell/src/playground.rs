@@ -53,13 +53,12 @@ pub struct Playground {
 impl Playground {
     pub fn new(config: PlaygroundConfig) -> Playground {
         let world = World::new(WorldConfig::playground(config.seed, config.start_time));
-        let hosts = world
+        let hosts: BTreeMap<String, SharedFs> = world
             .host_names()
             .map(|h| {
-                (
-                    h.to_owned(),
-                    Rc::new(std::cell::RefCell::new(home::install(config.start_time))),
-                )
+                let fs = world.host_fs(h).expect("a host of the world");
+                *fs.borrow_mut() = home::install(config.start_time);
+                (h.to_owned(), fs)
             })
             .collect();
         Playground {
@@ -147,8 +146,8 @@ impl Playground {
     pub fn advance_to(&mut self, t: SimTime) {
         self.run_ready();
         loop {
-            let fired = self.shared.world.borrow_mut().fire_next_until(t);
-            if fired.is_none() {
+            let step = self.shared.world.borrow_mut().step_until(t);
+            if step.is_none() {
                 break;
             }
             self.shared.activity.bump();

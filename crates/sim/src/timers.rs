@@ -1,10 +1,11 @@
-//! The timer queue: timers ordered by (virtual time, sequence number).
+//! The event queue: everything the world will do, ordered by (virtual time,
+//! sequence number), so equal times happen in the order they were scheduled.
 
 use std::collections::BTreeMap;
 
 use crate::SimTime;
 
-/// Who a timer belongs to; the world does not interpret it.
+/// Who a shell timer belongs to; the world does not interpret it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TimerOwner(pub u64);
 
@@ -12,61 +13,78 @@ pub struct TimerOwner(pub u64);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TimerId(u64);
 
-/// Whether a timer is a one-off event or the next tick of a periodic task.
+/// Whether an event is a one-off or the next tick of a periodic task.
 ///
 /// The difference matters to "settling" (running until the world is quiet):
-/// periodic ticks, such as a broker's log-retention check, happen forever and
-/// therefore never keep the world from being quiet.
+/// periodic ticks, such as a broker's log-retention check or a client's
+/// heartbeat, happen forever and therefore never keep the world from being
+/// quiet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimerKind {
     OneShot,
     Periodic,
 }
 
-#[derive(Clone, Debug)]
-pub(crate) struct Timer {
-    pub(crate) owner: TimerOwner,
-    pub(crate) kind: TimerKind,
-}
-
-/// Timers keyed by (due time, sequence): equal due times fire in the order set.
-#[derive(Default, Debug)]
-pub(crate) struct TimerQueue {
+/// Entries keyed by (due time, sequence).
+#[derive(Debug)]
+pub(crate) struct TimerQueue<T> {
     next_seq: u64,
-    entries: BTreeMap<(SimTime, u64), Timer>,
+    entries: BTreeMap<(SimTime, u64), (TimerKind, T)>,
     due_of: BTreeMap<u64, SimTime>,
 }
 
-impl TimerQueue {
-    pub(crate) fn insert(&mut self, at: SimTime, timer: Timer) -> TimerId {
+impl<T> Default for TimerQueue<T> {
+    fn default() -> Self {
+        TimerQueue {
+            next_seq: 0,
+            entries: BTreeMap::new(),
+            due_of: BTreeMap::new(),
+        }
+    }
+}
+
+impl<T> TimerQueue<T> {
+    pub(crate) fn insert(&mut self, at: SimTime, kind: TimerKind, item: T) -> TimerId {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.entries.insert((at, seq), timer);
+        self.entries.insert((at, seq), (kind, item));
         self.due_of.insert(seq, at);
         TimerId(seq)
     }
 
-    pub(crate) fn cancel(&mut self, id: TimerId) -> bool {
-        match self.due_of.remove(&id.0) {
-            Some(at) => self.entries.remove(&(at, id.0)).is_some(),
-            None => false,
-        }
+    pub(crate) fn cancel(&mut self, id: TimerId) -> Option<T> {
+        let at = self.due_of.remove(&id.0)?;
+        self.entries.remove(&(at, id.0)).map(|(_, item)| item)
     }
 
-    pub(crate) fn peek(&self) -> Option<(SimTime, &Timer)> {
-        self.entries.iter().next().map(|(&(at, _), t)| (at, t))
+    pub(crate) fn peek_time(&self) -> Option<SimTime> {
+        self.entries.keys().next().map(|&(at, _)| at)
     }
 
     pub(crate) fn next_of_kind(&self, kind: TimerKind) -> Option<SimTime> {
         self.entries
             .iter()
-            .find(|(_, t)| t.kind == kind)
+            .find(|(_, (k, _))| *k == kind)
             .map(|(&(at, _), _)| at)
     }
 
-    pub(crate) fn pop(&mut self) -> Option<(SimTime, TimerId, Timer)> {
-        let ((at, seq), timer) = self.entries.pop_first()?;
+    pub(crate) fn pop(&mut self) -> Option<(SimTime, TimerId, T)> {
+        let ((at, seq), (_, item)) = self.entries.pop_first()?;
         self.due_of.remove(&seq);
-        Some((at, TimerId(seq), timer))
+        Some((at, TimerId(seq), item))
+    }
+
+    /// Drops every entry `doomed` picks (a process that ended).
+    pub(crate) fn remove_where(&mut self, mut doomed: impl FnMut(&T) -> bool) {
+        let keys: Vec<(SimTime, u64)> = self
+            .entries
+            .iter()
+            .filter(|(_, (_, item))| doomed(item))
+            .map(|(k, _)| *k)
+            .collect();
+        for key in keys {
+            self.entries.remove(&key);
+            self.due_of.remove(&key.1);
+        }
     }
 }

@@ -1,12 +1,19 @@
-//! The world: virtual time, the seeded RNG, hosts, timers and the trace.
+//! The world: virtual time, the seeded RNG, hosts with their file systems
+//! and processes, the network, the event queue and the trace.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
+use std::net::Ipv4Addr;
+use std::rc::Rc;
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 
-use crate::timers::{Timer, TimerQueue};
-use crate::{SimTime, TimerId, TimerKind, TimerOwner, TraceEvent, TraceRecord};
+use crate::fs::{SharedFs, Vfs};
+use crate::net::{ConnId, LinkConfig, NetError, Network, Segment};
+use crate::process::{Event, Process, ProcessId, Signal};
+use crate::timers::TimerQueue;
+use crate::{Context, SimTime, TimerId, TimerKind, TimerOwner, TraceEvent, TraceRecord};
 
 /// A host's name, such as `kafka-1`.
 pub type HostName = String;
@@ -33,7 +40,7 @@ impl WorldConfig {
     }
 }
 
-/// A timer that has come due, returned by [`World::fire_next_until`].
+/// A shell timer that has come due, returned by [`World::step_until`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FiredTimer {
     pub id: TimerId,
@@ -41,133 +48,150 @@ pub struct FiredTimer {
     pub at: SimTime,
 }
 
-#[derive(Debug)]
-struct Host {
-    next_pid: u32,
+/// What one step of the world did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// A shell timer came due (a `sleep` ends).
+    Shell(FiredTimer),
+    /// Something happened among the processes and the network.
+    World,
 }
 
-/// The deterministic world. See the crate documentation.
+/// Where a process's console output goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stdio {
+    /// Kept for the terminal that started it ([`World::take_output`]).
+    Capture,
+    /// Appended to a file on its host (`nohup`, `-daemon`'s `.out` file).
+    File(String),
+    /// `/dev/null`.
+    Null,
+}
+
+/// What `ps` knows of a process.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProcessInfo {
+    pub id: ProcessId,
+    pub argv: Vec<String>,
+    pub cwd: String,
+    pub started: SimTime,
+}
+
+/// Everything the world schedules.
 #[derive(Debug)]
-pub struct World {
-    config: WorldConfig,
-    now: SimTime,
-    rng: ChaCha8Rng,
-    timers: TimerQueue,
-    hosts: BTreeMap<HostName, Host>,
+pub(crate) enum Due {
+    Shell {
+        owner: TimerOwner,
+    },
+    Start {
+        pid: ProcessId,
+    },
+    Timer {
+        pid: ProcessId,
+        token: u64,
+    },
+    Stdin {
+        pid: ProcessId,
+        line: Option<String>,
+    },
+    Signal {
+        pid: ProcessId,
+        signal: Signal,
+    },
+    /// A connection attempt reaching the target host (after `attempt` retries).
+    Syn {
+        conn: ConnId,
+        attempt: u32,
+    },
+    /// The answer to a connection attempt reaching the client.
+    SynAck {
+        conn: ConnId,
+        result: Result<ConnId, NetError>,
+    },
+    /// A segment reaching the receiving end `to`.
+    Segment {
+        to: ConnId,
+        to_host: HostName,
+        from: ConnId,
+        from_host: HostName,
+        seq: u64,
+        segment: Segment,
+        sent: SimTime,
+        attempt: u32,
+    },
+}
+
+impl Due {
+    fn process(&self) -> Option<&ProcessId> {
+        match self {
+            Due::Start { pid }
+            | Due::Timer { pid, .. }
+            | Due::Stdin { pid, .. }
+            | Due::Signal { pid, .. } => Some(pid),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Host {
+    pub(crate) ip: Ipv4Addr,
+    pub(crate) next_pid: u32,
+    pub(crate) fs: SharedFs,
+}
+
+/// The world minus its processes: what a process's [`Context`] works on.
+#[derive(Debug)]
+pub(crate) struct Core {
+    pub(crate) config: WorldConfig,
+    pub(crate) now: SimTime,
+    pub(crate) rng: ChaCha8Rng,
+    pub(crate) queue: TimerQueue<Due>,
+    pub(crate) hosts: BTreeMap<HostName, Host>,
+    pub(crate) net: Network,
     trace: VecDeque<TraceRecord>,
     trace_seq: u64,
     /// Longest trace kept in memory; older records are dropped first.
     trace_records_max: usize,
 }
 
-impl World {
-    pub fn new(config: WorldConfig) -> World {
-        assert!(!config.hosts.is_empty(), "a world needs at least one host");
-        let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-        let hosts = config
-            .hosts
-            .iter()
-            .map(|name| {
-                // Process ids start where a freshly booted Linux host's would be.
-                let next_pid = 1_000 + (rng.next_u32() % 4_000);
-                (name.clone(), Host { next_pid })
-            })
-            .collect();
-        World {
-            now: config.start_time,
-            config,
-            rng,
-            timers: TimerQueue::default(),
-            hosts,
-            trace: VecDeque::new(),
-            trace_seq: 0,
-            trace_records_max: 100_000,
-        }
-    }
+struct Slot {
+    info: ProcessInfo,
+    /// `None` while it handles an event, and once it has ended.
+    process: Option<Box<dyn Process>>,
+    stdio: Stdio,
+    stdout: String,
+    stderr: String,
+    status: Option<i32>,
+}
 
-    pub fn config(&self) -> &WorldConfig {
-        &self.config
+impl std::fmt::Debug for Slot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Slot")
+            .field("info", &self.info)
+            .field("status", &self.status)
+            .finish()
     }
+}
 
-    pub fn now(&self) -> SimTime {
-        self.now
-    }
+/// What a process asked for while it handled an event.
+#[derive(Debug, Default)]
+pub(crate) struct Effects {
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+    pub(crate) exit: Option<i32>,
+}
 
-    /// A uniformly random number in `0..bound` from the world's RNG.
-    pub fn random_below(&mut self, bound: u64) -> u64 {
-        assert!(bound > 0);
-        self.rng.next_u64() % bound
-    }
+/// The deterministic world. See the crate documentation.
+#[derive(Debug)]
+pub struct World {
+    core: Core,
+    processes: BTreeMap<ProcessId, Slot>,
+}
 
-    pub fn host_names(&self) -> impl Iterator<Item = &str> {
-        self.hosts.keys().map(String::as_str)
-    }
-
-    /// The next process id on `host`, as the host's kernel would hand it out.
-    pub fn allocate_pid(&mut self, host: &str) -> u32 {
-        let h = self
-            .hosts
-            .get_mut(host)
-            .expect("allocate_pid on an unknown host");
-        let pid = h.next_pid;
-        h.next_pid += 1;
-        pid
-    }
-
-    pub fn set_timer(&mut self, at: SimTime, owner: TimerOwner, kind: TimerKind) -> TimerId {
-        let at = at.max(self.now);
-        self.record(None, TraceEvent::TimerSet { owner: owner.0, at });
-        self.timers.insert(at, Timer { owner, kind })
-    }
-
-    pub fn cancel_timer(&mut self, id: TimerId, owner: TimerOwner) {
-        if self.timers.cancel(id) {
-            self.record(None, TraceEvent::TimerCancelled { owner: owner.0 });
-        }
-    }
-
-    /// When the next timer of any kind is due.
-    pub fn next_timer_at(&self) -> Option<SimTime> {
-        self.timers.peek().map(|(at, _)| at)
-    }
-
-    /// When the next one-shot timer is due (periodic ticks ignored).
-    pub fn next_one_shot_at(&self) -> Option<SimTime> {
-        self.timers.next_of_kind(TimerKind::OneShot)
-    }
-
-    /// Fires the next timer if it is due at or before `until`, moving time to it.
-    pub fn fire_next_until(&mut self, until: SimTime) -> Option<FiredTimer> {
-        let (at, _) = self.timers.peek()?;
-        if at > until {
-            return None;
-        }
-        let (at, id, timer) = self.timers.pop().expect("peeked timer is there");
-        assert!(at >= self.now, "timers never fire in the past");
-        self.now = at;
-        self.record(
-            None,
-            TraceEvent::TimerFired {
-                owner: timer.owner.0,
-            },
-        );
-        Some(FiredTimer {
-            id,
-            owner: timer.owner,
-            at,
-        })
-    }
-
-    /// Moves time forward to `t` when no timer is due before it.
-    pub fn advance_clock_to(&mut self, t: SimTime) {
-        if let Some(next) = self.next_timer_at() {
-            assert!(next >= t, "advance_clock_to would skip a due timer");
-        }
-        self.now = self.now.max(t);
-    }
-
+impl Core {
     /// Adds an event to the trace.
-    pub fn record(&mut self, host: Option<&str>, event: TraceEvent) {
+    pub(crate) fn record(&mut self, host: Option<&str>, event: TraceEvent) {
         let record = TraceRecord {
             at: self.now,
             seq: self.trace_seq,
@@ -181,115 +205,419 @@ impl World {
         self.trace.push_back(record);
     }
 
+    pub(crate) fn random_below(&mut self, bound: u64) -> u64 {
+        assert!(bound > 0);
+        self.rng.next_u64() % bound
+    }
+
+    pub(crate) fn schedule(&mut self, at: SimTime, kind: TimerKind, due: Due) -> TimerId {
+        self.queue.insert(at.max(self.now), kind, due)
+    }
+
+    pub(crate) fn host(&self, name: &str) -> &Host {
+        self.hosts.get(name).expect("a host of this world")
+    }
+}
+
+impl World {
+    pub fn new(config: WorldConfig) -> World {
+        assert!(!config.hosts.is_empty(), "a world needs at least one host");
+        let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+        let hosts = config
+            .hosts
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                // Process ids start where a freshly booted Linux host's would be.
+                let next_pid = 1_000 + (rng.next_u32() % 4_000);
+                let host = Host {
+                    ip: Ipv4Addr::new(10, 0, 0, 11 + i as u8),
+                    next_pid,
+                    fs: Rc::new(RefCell::new(Vfs::new(config.start_time))),
+                };
+                (name.clone(), host)
+            })
+            .collect();
+        World {
+            core: Core {
+                now: config.start_time,
+                config,
+                rng,
+                queue: TimerQueue::default(),
+                hosts,
+                net: Network::default(),
+                trace: VecDeque::new(),
+                trace_seq: 0,
+                trace_records_max: 100_000,
+            },
+            processes: BTreeMap::new(),
+        }
+    }
+
+    pub fn config(&self) -> &WorldConfig {
+        &self.core.config
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.core.now
+    }
+
+    /// A uniformly random number in `0..bound` from the world's RNG.
+    pub fn random_below(&mut self, bound: u64) -> u64 {
+        self.core.random_below(bound)
+    }
+
+    pub fn host_names(&self) -> impl Iterator<Item = &str> {
+        self.core.hosts.keys().map(String::as_str)
+    }
+
+    /// A host's file system, shared with the terminals open on it.
+    pub fn host_fs(&self, host: &str) -> Option<SharedFs> {
+        self.core.hosts.get(host).map(|h| h.fs.clone())
+    }
+
+    /// A host's address on the network, such as `10.0.0.11`.
+    pub fn host_ip(&self, host: &str) -> Option<Ipv4Addr> {
+        self.core.hosts.get(host).map(|h| h.ip)
+    }
+
+    /// The next process id on `host`, as the host's kernel would hand it out.
+    pub fn allocate_pid(&mut self, host: &str) -> u32 {
+        let h = self
+            .core
+            .hosts
+            .get_mut(host)
+            .expect("allocate_pid on an unknown host");
+        let pid = h.next_pid;
+        h.next_pid += 1;
+        pid
+    }
+
+    pub fn set_timer(&mut self, at: SimTime, owner: TimerOwner, kind: TimerKind) -> TimerId {
+        let at = at.max(self.core.now);
+        self.core
+            .record(None, TraceEvent::TimerSet { owner: owner.0, at });
+        self.core.schedule(at, kind, Due::Shell { owner })
+    }
+
+    pub fn cancel_timer(&mut self, id: TimerId, owner: TimerOwner) {
+        if self.core.queue.cancel(id).is_some() {
+            self.core
+                .record(None, TraceEvent::TimerCancelled { owner: owner.0 });
+        }
+    }
+
+    /// When the next event of any kind is due.
+    pub fn next_timer_at(&self) -> Option<SimTime> {
+        self.core.queue.peek_time()
+    }
+
+    /// When the next one-off event is due (periodic ticks ignored).
+    pub fn next_one_shot_at(&self) -> Option<SimTime> {
+        self.core.queue.next_of_kind(TimerKind::OneShot)
+    }
+
+    /// Does the next event if it is due at or before `until`, moving time to it.
+    pub fn step_until(&mut self, until: SimTime) -> Option<Step> {
+        let at = self.core.queue.peek_time()?;
+        if at > until {
+            return None;
+        }
+        let (at, id, due) = self.core.queue.pop().expect("peeked");
+        assert!(at >= self.core.now, "events never happen in the past");
+        self.core.now = at;
+        for host in self.core.hosts.values() {
+            host.fs.borrow_mut().set_now(at);
+        }
+        match due {
+            Due::Shell { owner } => {
+                self.core
+                    .record(None, TraceEvent::TimerFired { owner: owner.0 });
+                return Some(Step::Shell(FiredTimer { id, owner, at }));
+            }
+            Due::Start { pid } => self.dispatch(&pid, Event::Start),
+            Due::Timer { pid, token } => self.dispatch(&pid, Event::Timer(token)),
+            Due::Stdin { pid, line } => {
+                let event = line.map_or(Event::StdinClosed, Event::Stdin);
+                self.dispatch(&pid, event);
+            }
+            Due::Signal { pid, signal } => self.dispatch(&pid, Event::Signal(signal)),
+            Due::Syn { conn, attempt } => {
+                if let Some((pid, event)) = self.core.syn_arrives(conn, attempt) {
+                    self.dispatch(&pid, event);
+                }
+            }
+            Due::SynAck { conn, result } => {
+                for (pid, event) in self.core.syn_ack_arrives(conn, result) {
+                    self.dispatch(&pid, event);
+                }
+            }
+            Due::Segment {
+                to,
+                to_host,
+                from,
+                from_host,
+                seq,
+                segment,
+                sent,
+                attempt,
+            } => {
+                let hosts = (from_host, to_host);
+                for (pid, event) in
+                    self.core
+                        .segment_arrives((from, to), &hosts, seq, segment, sent, attempt)
+                {
+                    self.dispatch(&pid, event);
+                }
+            }
+        }
+        Some(Step::World)
+    }
+
+    /// Moves time forward to `t` when nothing is due before it.
+    pub fn advance_clock_to(&mut self, t: SimTime) {
+        if let Some(next) = self.next_timer_at() {
+            assert!(next >= t, "advance_clock_to would skip a due event");
+        }
+        self.core.now = self.core.now.max(t);
+        for host in self.core.hosts.values() {
+            host.fs.borrow_mut().set_now(self.core.now);
+        }
+    }
+
+    /// Adds an event to the trace.
+    pub fn record(&mut self, host: Option<&str>, event: TraceEvent) {
+        self.core.record(host, event);
+    }
+
     /// The most recent records of the trace, oldest first.
     pub fn trace(&self) -> impl Iterator<Item = &TraceRecord> {
-        self.trace.iter()
+        self.core.trace.iter()
     }
 
     /// The whole trace as text, one record a line.
     pub fn trace_text(&self) -> String {
-        self.trace.iter().map(|r| format!("{r}\n")).collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    fn world(seed: u64) -> World {
-        World::new(WorldConfig::playground(
-            seed,
-            WorldConfig::DEFAULT_START_TIME,
-        ))
+        self.core.trace.iter().map(|r| format!("{r}\n")).collect()
     }
 
-    /// A small workload driven only by the world's RNG and timers.
-    fn run_workload(seed: u64) -> String {
-        let mut w = world(seed);
-        for owner in 0..20 {
-            let delay = Duration::from_micros(w.random_below(5_000_000));
-            let kind = if owner % 3 == 0 {
-                TimerKind::Periodic
-            } else {
-                TimerKind::OneShot
-            };
-            let at = w.now() + delay;
-            let id = w.set_timer(at, TimerOwner(owner), kind);
-            if owner % 7 == 0 {
-                w.cancel_timer(id, TimerOwner(owner));
-            }
+    /// Starts a process on `host`; it gets [`Event::Start`] as the world's next event now.
+    pub fn spawn(
+        &mut self,
+        host: &str,
+        argv: Vec<String>,
+        cwd: &str,
+        stdio: Stdio,
+        process: Box<dyn Process>,
+    ) -> ProcessId {
+        let pid = ProcessId {
+            host: host.to_owned(),
+            pid: self.allocate_pid(host),
+        };
+        self.core.record(
+            Some(host),
+            TraceEvent::ProcessStarted {
+                pid: pid.pid,
+                command: argv.join(" "),
+            },
+        );
+        self.processes.insert(
+            pid.clone(),
+            Slot {
+                info: ProcessInfo {
+                    id: pid.clone(),
+                    argv,
+                    cwd: cwd.to_owned(),
+                    started: self.core.now,
+                },
+                process: Some(process),
+                stdio,
+                stdout: String::new(),
+                stderr: String::new(),
+                status: None,
+            },
+        );
+        let now = self.core.now;
+        self.core
+            .schedule(now, TimerKind::OneShot, Due::Start { pid: pid.clone() });
+        pid
+    }
+
+    /// The processes running now, by host and pid.
+    pub fn processes(&self) -> Vec<ProcessInfo> {
+        self.processes
+            .values()
+            .filter(|s| s.status.is_none())
+            .map(|s| s.info.clone())
+            .collect()
+    }
+
+    pub fn is_running(&self, pid: &ProcessId) -> bool {
+        self.processes.get(pid).is_some_and(|s| s.status.is_none())
+    }
+
+    /// Console output captured since the last call: (stdout, stderr).
+    pub fn take_output(&mut self, pid: &ProcessId) -> (String, String) {
+        match self.processes.get_mut(pid) {
+            Some(slot) => (
+                std::mem::take(&mut slot.stdout),
+                std::mem::take(&mut slot.stderr),
+            ),
+            None => Default::default(),
         }
-        let end = w.now() + Duration::from_secs(10);
-        while let Some(fired) = w.fire_next_until(end) {
-            let host = format!("kafka-{}", 1 + w.random_below(3));
-            let pid = w.allocate_pid(&host);
-            w.record(
-                Some(&host),
-                TraceEvent::Note(format!("owner {} pid {pid}", fired.owner.0)),
+    }
+
+    /// The exit status once the process has ended (128 + n when a signal n ended it).
+    pub fn exit_status(&self, pid: &ProcessId) -> Option<i32> {
+        self.processes.get(pid).and_then(|s| s.status)
+    }
+
+    /// Forgets an ended process once its status has been collected.
+    pub fn reap(&mut self, pid: &ProcessId) {
+        if self.exit_status(pid).is_some() {
+            self.processes.remove(pid);
+        }
+    }
+
+    /// A line typed at the process's terminal.
+    pub fn write_stdin(&mut self, pid: &ProcessId, line: String) {
+        if self.is_running(pid) {
+            let now = self.core.now;
+            self.core.schedule(
+                now,
+                TimerKind::OneShot,
+                Due::Stdin {
+                    pid: pid.clone(),
+                    line: Some(line),
+                },
             );
         }
-        w.trace_text()
     }
 
-    #[test]
-    fn same_seed_same_trace_byte_for_byte() {
-        for seed in 0..50 {
-            assert_eq!(run_workload(seed), run_workload(seed), "seed {seed}");
+    /// End of the process's input.
+    pub fn close_stdin(&mut self, pid: &ProcessId) {
+        if self.is_running(pid) {
+            let now = self.core.now;
+            self.core.schedule(
+                now,
+                TimerKind::OneShot,
+                Due::Stdin {
+                    pid: pid.clone(),
+                    line: None,
+                },
+            );
         }
     }
 
-    #[test]
-    fn different_seeds_give_different_traces() {
-        assert_ne!(run_workload(1), run_workload(2));
+    /// Sends a signal; SIGKILL ends the process at once. False if it is not running.
+    pub fn signal(&mut self, pid: &ProcessId, signal: Signal) -> bool {
+        if !self.is_running(pid) {
+            return false;
+        }
+        self.core.record(
+            Some(&pid.host),
+            TraceEvent::Signal {
+                pid: pid.pid,
+                signal: signal.name(),
+            },
+        );
+        if signal == Signal::Kill {
+            self.finish(pid, 128 + Signal::Kill.number());
+        } else {
+            let now = self.core.now;
+            self.core.schedule(
+                now,
+                TimerKind::OneShot,
+                Due::Signal {
+                    pid: pid.clone(),
+                    signal,
+                },
+            );
+        }
+        true
     }
 
-    #[test]
-    fn timers_fire_in_time_then_sequence_order() {
-        let mut w = world(7);
-        let t = w.now() + Duration::from_secs(1);
-        w.set_timer(t, TimerOwner(2), TimerKind::OneShot);
-        w.set_timer(t, TimerOwner(1), TimerKind::OneShot);
-        w.set_timer(w.now(), TimerOwner(3), TimerKind::Periodic);
-        let order: Vec<u64> =
-            std::iter::from_fn(|| w.fire_next_until(t).map(|f| f.owner.0)).collect();
-        assert_eq!(order, vec![3, 2, 1]);
-        assert_eq!(w.now(), t);
+    /// Cuts the network between two hosts, both ways.
+    pub fn partition(&mut self, a: &str, b: &str) {
+        if a != b && self.core.net.partitions.insert(Network::pair(a, b)) {
+            self.core.record(
+                None,
+                TraceEvent::Partition {
+                    a: a.to_owned(),
+                    b: b.to_owned(),
+                },
+            );
+        }
     }
 
-    #[test]
-    fn one_shot_lookup_skips_periodic_ticks() {
-        let mut w = world(1);
-        let start = w.now();
-        w.set_timer(
-            start + Duration::from_millis(5),
-            TimerOwner(1),
-            TimerKind::Periodic,
-        );
-        w.set_timer(
-            start + Duration::from_millis(50),
-            TimerOwner(2),
-            TimerKind::OneShot,
-        );
-        assert_eq!(w.next_timer_at(), Some(start + Duration::from_millis(5)));
-        assert_eq!(
-            w.next_one_shot_at(),
-            Some(start + Duration::from_millis(50))
-        );
+    /// Mends a cut made by [`World::partition`].
+    pub fn heal(&mut self, a: &str, b: &str) {
+        if self.core.net.partitions.remove(&Network::pair(a, b)) {
+            self.core.record(
+                None,
+                TraceEvent::Heal {
+                    a: a.to_owned(),
+                    b: b.to_owned(),
+                },
+            );
+        }
     }
 
-    #[test]
-    fn timers_do_not_fire_after_the_limit_and_time_stays() {
-        let mut w = world(1);
-        let start = w.now();
-        w.set_timer(
-            start + Duration::from_secs(5),
-            TimerOwner(1),
-            TimerKind::OneShot,
+    /// Sets the latency, jitter and loss between two hosts.
+    pub fn set_link(&mut self, a: &str, b: &str, link: LinkConfig) {
+        self.core.net.links.insert(Network::pair(a, b), link);
+    }
+
+    /// Hands an event to a process and applies what it asked for.
+    fn dispatch(&mut self, pid: &ProcessId, event: Event) {
+        let Some(mut process) = self.processes.get_mut(pid).and_then(|s| s.process.take()) else {
+            return;
+        };
+        let mut effects = Effects::default();
+        {
+            let mut ctx = Context::new(&mut self.core, pid, &mut effects);
+            process.handle(&mut ctx, event);
+        }
+        let slot = self.processes.get_mut(pid).expect("slot kept");
+        match &slot.stdio {
+            Stdio::Capture => {
+                slot.stdout.push_str(&effects.stdout);
+                slot.stderr.push_str(&effects.stderr);
+            }
+            Stdio::File(path) => {
+                let text = effects.stdout + &effects.stderr;
+                if !text.is_empty() {
+                    let fs = self.core.host(&pid.host).fs.clone();
+                    let _ = fs.borrow_mut().append(path, text.as_bytes());
+                }
+            }
+            Stdio::Null => {}
+        }
+        match effects.exit {
+            Some(status) => self.finish(pid, status),
+            None => slot.process = Some(process),
+        }
+    }
+
+    /// Ends a process: its connections close, its ports free up, its events go.
+    fn finish(&mut self, pid: &ProcessId, status: i32) {
+        let Some(slot) = self.processes.get_mut(pid) else {
+            return;
+        };
+        if slot.status.is_some() {
+            return;
+        }
+        slot.process = None;
+        slot.status = Some(status);
+        self.core.record(
+            Some(&pid.host),
+            TraceEvent::ProcessExited {
+                pid: pid.pid,
+                status,
+            },
         );
-        assert_eq!(w.fire_next_until(start + Duration::from_secs(4)), None);
-        assert_eq!(w.now(), start);
-        w.advance_clock_to(start + Duration::from_secs(4));
-        assert_eq!(w.now(), start + Duration::from_secs(4));
+        self.core
+            .queue
+            .remove_where(|due| due.process() == Some(pid));
+        self.core.close_all_of(pid);
     }
 }

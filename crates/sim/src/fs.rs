@@ -1,16 +1,25 @@
-//! A host's virtual file system: directories, files, permissions, times.
+//! A host's file system: directories, files, permissions, times. The shell
+//! works on it for its users, and the host's processes write their data
+//! directories into it through [`crate::HostStorage`], so `ls -l` shows the
+//! files a broker or a ZooKeeper server wrote.
 //!
 //! Paths are absolute and normalised (see [`normalize`]) before they reach
 //! the file system. Files of a Kafka distribution keep their text as
 //! `&'static str` until someone writes to them, so every host can hold the
-//! same distributions without copying them.
+//! same distributions without copying them. Files that processes write keep
+//! their appends as shared chunks and their preallocated tails sparse.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
-use sim::SimTime;
+use kafka_log::SparseFile;
+
+use crate::SimTime;
+
+/// What [`Vfs::walk`] finds: (relative path, content) of every file, and every directory.
+pub type Walk = (Vec<(String, Vec<u8>)>, Vec<String>);
 
 /// A file system shared by the terminals of one host.
 pub type SharedFs = Rc<RefCell<Vfs>>;
@@ -55,6 +64,8 @@ pub struct Program {
 pub enum Data {
     Static(&'static str),
     Bytes(Vec<u8>),
+    /// What a process wrote: chunks as appended, zeros up to the length.
+    Sparse(SparseFile),
     NotStored,
     /// `/dev/null`: takes every write, reads as empty.
     Null,
@@ -65,6 +76,7 @@ impl Data {
         match self {
             Data::Static(s) => s.as_bytes().to_vec(),
             Data::Bytes(b) => b,
+            Data::Sparse(f) => f.to_bytes().to_vec(),
             Data::NotStored | Data::Null => Vec::new(),
         }
     }
@@ -89,6 +101,7 @@ impl File {
         match &self.data {
             Data::Static(s) => Some(s.len() as u64),
             Data::Bytes(b) => Some(b.len() as u64),
+            Data::Sparse(f) => Some(f.len() as u64),
             Data::NotStored => None,
             Data::Null => Some(0),
         }
@@ -250,6 +263,80 @@ impl Vfs {
                 Ok(())
             }
         }
+    }
+
+    /// Changes a file as a process writes it (appends shared, preallocation
+    /// sparse), creating it (and its directories) if it is missing.
+    pub fn write_sparse(
+        &mut self,
+        path: &str,
+        change: impl FnOnce(&mut SparseFile),
+    ) -> Result<(), FsError> {
+        if self.is_dir(path) {
+            return Err(FsError::IsADirectory);
+        }
+        let parent = split_parent(path).ok_or(FsError::IsADirectory)?.0;
+        self.create_dir_all(parent)?;
+        let now = self.now;
+        let (dir, name) = self.parent_mut(path)?;
+        let created = !dir.entries.contains_key(name);
+        let node = dir.entries.entry(name.to_owned()).or_insert_with(|| {
+            Node::File(new_file(Data::Sparse(SparseFile::default()), 0o644, now))
+        });
+        if created {
+            dir.meta.mtime = now;
+        }
+        let Node::File(file) = node else {
+            return Err(FsError::IsADirectory);
+        };
+        if !matches!(file.data, Data::Sparse(_)) {
+            let bytes = std::mem::replace(&mut file.data, Data::Null).into_bytes();
+            let mut sparse = SparseFile::default();
+            sparse.append(bytes.into());
+            file.data = Data::Sparse(sparse);
+        }
+        let Data::Sparse(sparse) = &mut file.data else {
+            unreachable!("made sparse above")
+        };
+        change(sparse);
+        file.meta.mtime = now;
+        file.program = None;
+        Ok(())
+    }
+
+    /// Every file under `root` with its content, and every directory, as
+    /// paths relative to `root`.
+    pub fn walk(&self, root: &str) -> Result<Walk, FsError> {
+        fn visit(
+            node: &Node,
+            prefix: &str,
+            files: &mut Vec<(String, Vec<u8>)>,
+            dirs: &mut Vec<String>,
+        ) {
+            if let Node::Dir(d) = node {
+                for (name, child) in &d.entries {
+                    let path = if prefix.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{prefix}/{name}")
+                    };
+                    match child {
+                        Node::Dir(_) => {
+                            dirs.push(path.clone());
+                            visit(child, &path, files, dirs);
+                        }
+                        Node::File(f) => files.push((path, f.data.clone().into_bytes())),
+                    }
+                }
+            }
+        }
+        let (mut files, mut dirs) = (Vec::new(), Vec::new());
+        match self.lookup(root) {
+            Ok(node) => visit(node, "", &mut files, &mut dirs),
+            Err(FsError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+        Ok((files, dirs))
     }
 
     /// Puts a file in place, replacing what was there (used to install distributions).
