@@ -83,6 +83,13 @@ impl Acl {
     }
 }
 
+/// Whether an ACL lets a client do `perm`. Every client of the playground
+/// is `world:anyone` (no `addauth` digests, no `ip` matching yet).
+pub fn permits(acl: &[Acl], perm: i32) -> bool {
+    acl.iter()
+        .any(|a| a.scheme == "world" && a.id == "anyone" && a.perms & perm != 0)
+}
+
 impl fmt::Display for Acl {
     /// The two lines `getAcl` prints for an entry.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

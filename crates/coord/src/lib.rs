@@ -11,7 +11,12 @@
 
 pub mod acl;
 pub mod error;
+pub mod java;
+pub mod jute;
+pub mod persist;
 pub mod prep;
+pub mod proto;
+pub mod session;
 pub mod tree;
 pub mod txn;
 pub mod watch;

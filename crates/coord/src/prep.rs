@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 
 use bytes::Bytes;
 
-use crate::acl::Acl;
+use crate::acl::{permits, perms, Acl};
 use crate::error::ErrorCode;
-use crate::tree::{parent_of, validate_path, DataTree, Stat};
+use crate::tree::{is_special, parent_of, validate_path, DataTree, Stat};
 use crate::txn::Txn;
+use crate::ZkVersion;
 
 /// `CreateMode`: the flags of a create.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,7 +63,7 @@ impl CreateMode {
 pub enum WriteOp {
     Create {
         path: String,
-        data: Bytes,
+        data: Option<Bytes>,
         acl: Vec<Acl>,
         mode: CreateMode,
     },
@@ -72,7 +73,7 @@ pub enum WriteOp {
     },
     SetData {
         path: String,
-        data: Bytes,
+        data: Option<Bytes>,
         version: i32,
     },
     SetAcl {
@@ -87,24 +88,46 @@ pub enum WriteOp {
     Multi(Vec<WriteOp>),
 }
 
+/// A node as proposed changes leave it: its stat and ACL (`ChangeRecord`).
+type Pending = (Stat, Vec<Acl>);
+
 /// The tree as it will be: nodes changed by proposed but not yet applied
 /// transactions (`outstandingChanges`), over the applied tree.
 #[derive(Clone, Debug, Default)]
 pub struct Outstanding {
-    /// Path → (zxid of the last change, the node's stat then, or `None` if deleted).
-    changes: BTreeMap<String, (i64, Option<Stat>)>,
+    /// Path → (zxid of the last change, the node then, or `None` if deleted).
+    changes: BTreeMap<String, (i64, Option<Pending>)>,
 }
 
 impl Outstanding {
-    fn stat(&self, tree: &DataTree, path: &str) -> Option<Stat> {
+    fn node(&self, tree: &DataTree, path: &str) -> Option<(Stat, Vec<Acl>)> {
         match self.changes.get(path) {
-            Some((_, stat)) => *stat,
-            None => tree.node(path).map(|n| n.stat()),
+            Some((_, node)) => node.clone(),
+            None => tree.node(path).map(|n| (n.stat(), n.acl.clone())),
         }
     }
 
-    fn record(&mut self, path: &str, zxid: i64, stat: Option<Stat>) {
-        self.changes.insert(path.to_owned(), (zxid, stat));
+    fn stat(&self, tree: &DataTree, path: &str) -> Option<Stat> {
+        self.node(tree, path).map(|(stat, _)| stat)
+    }
+
+    /// The node's stat and ACL, if it exists; NoAuth if its ACL denies `perm`.
+    fn checked(
+        &self,
+        tree: &DataTree,
+        path: &str,
+        perm: i32,
+    ) -> Result<(Stat, Vec<Acl>), ErrorCode> {
+        let (stat, acl) = self.node(tree, path).ok_or(ErrorCode::NoNode)?;
+        if !permits(&acl, perm) {
+            return Err(ErrorCode::NoAuth);
+        }
+        Ok((stat, acl))
+    }
+
+    fn record(&mut self, path: &str, zxid: i64, stat: Option<Stat>, acl: Vec<Acl>) {
+        self.changes
+            .insert(path.to_owned(), (zxid, stat.map(|s| (s, acl))));
     }
 
     /// Forgets changes that are in the tree now that `zxid` is applied.
@@ -177,7 +200,7 @@ impl Outstanding {
                     return Err(ErrorCode::InvalidAcl);
                 }
                 let parent_path = parent_of(path);
-                let parent = self.stat(tree, parent_path).ok_or(ErrorCode::NoNode)?;
+                let (parent, parent_acl) = self.checked(tree, parent_path, perms::CREATE)?;
                 let mut final_path = path.clone();
                 if mode.is_sequential() {
                     final_path.push_str(&format!("{:010}", parent.cversion));
@@ -201,6 +224,7 @@ impl Outstanding {
                         pzxid: zxid,
                         ..parent
                     }),
+                    parent_acl,
                 );
                 self.record(
                     &final_path,
@@ -210,9 +234,10 @@ impl Outstanding {
                         mzxid: zxid,
                         pzxid: zxid,
                         ephemeral_owner: if mode.is_ephemeral() { session } else { 0 },
-                        data_length: data.len() as i32,
+                        data_length: data.as_ref().map_or(0, |d| d.len() as i32),
                         ..Stat::default()
                     }),
+                    acl.clone(),
                 );
                 Ok(Txn::Create {
                     path: final_path,
@@ -223,29 +248,37 @@ impl Outstanding {
                 })
             }
             WriteOp::Delete { path, version } => {
-                if validate_path(path).is_err() || path == "/" {
+                if validate_path(path).is_err() || is_special(path, tree.version()) {
                     return Err(ErrorCode::BadArguments);
                 }
                 let parent_path = parent_of(path);
-                let parent = self.stat(tree, parent_path).ok_or(ErrorCode::NoNode)?;
+                let (parent, parent_acl) = self.node(tree, parent_path).ok_or(ErrorCode::NoNode)?;
                 let node = self.stat(tree, path).ok_or(ErrorCode::NoNode)?;
+                if !permits(&parent_acl, perms::DELETE) {
+                    return Err(ErrorCode::NoAuth);
+                }
                 if *version != -1 && node.version != *version {
                     return Err(ErrorCode::BadVersion);
                 }
                 if node.num_children > 0 {
                     return Err(ErrorCode::NotEmpty);
                 }
+                let cversion = match tree.version() {
+                    ZkVersion::V3_3 => parent.cversion + 1,
+                    ZkVersion::V3_5 => parent.cversion,
+                };
                 self.record(
                     parent_path,
                     zxid,
                     Some(Stat {
-                        cversion: parent.cversion + 1,
+                        cversion,
                         num_children: parent.num_children - 1,
                         pzxid: zxid,
                         ..parent
                     }),
+                    parent_acl,
                 );
-                self.record(path, zxid, None);
+                self.record(path, zxid, None, Vec::new());
                 Ok(Txn::Delete { path: path.clone() })
             }
             WriteOp::SetData {
@@ -253,7 +286,7 @@ impl Outstanding {
                 data,
                 version,
             } => {
-                let node = self.stat(tree, path).ok_or(ErrorCode::NoNode)?;
+                let (node, node_acl) = self.checked(tree, path, perms::WRITE)?;
                 if *version != -1 && node.version != *version {
                     return Err(ErrorCode::BadVersion);
                 }
@@ -264,9 +297,10 @@ impl Outstanding {
                     Some(Stat {
                         version: new_version,
                         mzxid: zxid,
-                        data_length: data.len() as i32,
+                        data_length: data.as_ref().map_or(0, |d| d.len() as i32),
                         ..node
                     }),
+                    node_acl,
                 );
                 Ok(Txn::SetData {
                     path: path.clone(),
@@ -278,7 +312,7 @@ impl Outstanding {
                 if acl.is_empty() || !acl.iter().all(Acl::is_valid) {
                     return Err(ErrorCode::InvalidAcl);
                 }
-                let node = self.stat(tree, path).ok_or(ErrorCode::NoNode)?;
+                let (node, _) = self.checked(tree, path, perms::ADMIN)?;
                 if *version != -1 && node.aversion != *version {
                     return Err(ErrorCode::BadVersion);
                 }
@@ -290,6 +324,7 @@ impl Outstanding {
                         aversion: new_version,
                         ..node
                     }),
+                    acl.clone(),
                 );
                 Ok(Txn::SetAcl {
                     path: path.clone(),
@@ -298,7 +333,7 @@ impl Outstanding {
                 })
             }
             WriteOp::Check { path, version } => {
-                let node = self.stat(tree, path).ok_or(ErrorCode::NoNode)?;
+                let (node, _) = self.checked(tree, path, perms::READ)?;
                 if *version != -1 && node.version != *version {
                     return Err(ErrorCode::BadVersion);
                 }

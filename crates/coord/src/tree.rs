@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use bytes::Bytes;
 
 use crate::acl::Acl;
+use crate::java::{string_hash, JavaHashSet};
 use crate::txn::{Txn, TxnHeader};
 use crate::watch::{EventType, WatchKind, WatchManager, Watcher};
 use crate::ZkVersion;
@@ -35,38 +36,61 @@ pub struct Stat {
     pub pzxid: i64,
 }
 
-/// One znode.
+/// One znode. Data can be null (`get` prints `null`), which is not empty.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Node {
-    pub data: Bytes,
+    pub data: Option<Bytes>,
     pub acl: Vec<Acl>,
+    /// The ACL's number in the tree's ACL cache (-1: the built-in open ACL).
+    acl_id: i64,
     stat: Stat,
-    children: BTreeSet<String>,
+    /// A `HashSet<String>(8)`, whose order `getChildren` returns.
+    children: JavaHashSet<String>,
 }
 
 impl Node {
-    fn new(data: Bytes, acl: Vec<Acl>, stat: Stat) -> Node {
+    fn new(data: Option<Bytes>, acl: Vec<Acl>, stat: Stat) -> Node {
         Node {
             data,
             acl,
+            acl_id: -1,
             stat,
-            children: BTreeSet::new(),
+            children: JavaHashSet::with_capacity(8),
         }
     }
 
-    /// The full stat, lengths and counts included.
+    /// The stat as stored (3.5's `cversion` counts creates only), lengths
+    /// and counts included. Clients see [`DataTree::client_stat`].
     pub fn stat(&self) -> Stat {
         Stat {
-            data_length: self.data.len() as i32,
+            data_length: self.data.as_ref().map_or(0, |d| d.len() as i32),
             num_children: self.children.len() as i32,
             ..self.stat
         }
     }
 
-    /// Children's names, in name order.
+    /// The ACL's number in the snapshot's ACL cache (-1 for the built-in nodes).
+    pub fn acl_id(&self) -> i64 {
+        self.acl_id
+    }
+
+    /// Children's names, in the order Java's `HashSet` iterates them.
     pub fn children(&self) -> impl Iterator<Item = &str> {
         self.children.iter().map(String::as_str)
     }
+
+    fn has_child(&self, name: &str) -> bool {
+        self.children.contains(string_hash(name), &name.to_owned())
+    }
+}
+
+/// 3.5's dynamic configuration node.
+pub const CONFIG_NODE: &str = "/zookeeper/config";
+
+/// Nodes that cannot be deleted (`BadArguments`).
+pub fn is_special(path: &str, version: ZkVersion) -> bool {
+    matches!(path, "/" | "/zookeeper" | "/zookeeper/quota")
+        || (version >= ZkVersion::V3_5 && path == CONFIG_NODE)
 }
 
 /// `/a/b` → `/a`; `/a` → `/`.
@@ -143,6 +167,8 @@ pub struct DataTree {
     version: ZkVersion,
     nodes: BTreeMap<String, Node>,
     ephemerals: BTreeMap<i64, BTreeSet<String>>,
+    /// Every ACL a node was given, numbered from 1 in the order first used.
+    acl_cache: Vec<Vec<Acl>>,
     pub watches: WatchManager,
     /// The zxid of the last transaction applied.
     pub last_processed_zxid: i64,
@@ -162,19 +188,34 @@ impl DataTree {
             version,
             nodes: BTreeMap::new(),
             ephemerals: BTreeMap::new(),
+            acl_cache: Vec::new(),
             watches: WatchManager::default(),
             last_processed_zxid: 0,
         };
         tree.nodes.insert(
             "/".to_owned(),
-            Node::new(Bytes::new(), Acl::open(), Stat::default()),
+            Node::new(Some(Bytes::new()), Acl::open(), Stat::default()),
         );
-        let mut system = vec!["/zookeeper", "/zookeeper/quota"];
-        if version >= ZkVersion::V3_5 {
-            system.push("/zookeeper/config");
+        for path in ["/zookeeper", "/zookeeper/quota"] {
+            tree.insert_node(
+                path,
+                Node::new(Some(Bytes::new()), Acl::open(), Stat::default()),
+            );
         }
-        for path in system {
-            tree.insert_node(path, Node::new(Bytes::new(), Acl::open(), Stat::default()));
+        if version >= ZkVersion::V3_5 {
+            // Read-only for everyone, set with setACL(-1): its aversion is -1.
+            let read_only = vec![Acl {
+                perms: crate::acl::perms::READ,
+                scheme: "world".to_owned(),
+                id: "anyone".to_owned(),
+            }];
+            let stat = Stat {
+                aversion: -1,
+                ..Stat::default()
+            };
+            let mut config = Node::new(Some(Bytes::new()), read_only, stat);
+            config.acl_id = tree.acl_id(&config.acl);
+            tree.insert_node(CONFIG_NODE, config);
         }
         tree
     }
@@ -183,18 +224,89 @@ impl DataTree {
         self.version
     }
 
+    /// The ACL cache's number for an ACL, adding it if it is new.
+    fn acl_id(&mut self, acl: &[Acl]) -> i64 {
+        match self.acl_cache.iter().position(|a| a == acl) {
+            Some(i) => i as i64 + 1,
+            None => {
+                self.acl_cache.push(acl.to_vec());
+                self.acl_cache.len() as i64
+            }
+        }
+    }
+
+    /// The ACL cache, numbers from 1.
+    pub fn acl_cache(&self) -> &[Vec<Acl>] {
+        &self.acl_cache
+    }
+
     fn insert_node(&mut self, path: &str, node: Node) {
         let parent = parent_of(path).to_owned();
+        let name = name_of(path);
         self.nodes
             .get_mut(&parent)
             .expect("the parent exists")
             .children
-            .insert(name_of(path).to_owned());
+            .insert(string_hash(name), name.to_owned());
         self.nodes.insert(path.to_owned(), node);
+    }
+
+    /// A tree read back from a snapshot: nodes in the snapshot's order
+    /// (parents first), with their stats as stored.
+    pub fn restore(
+        version: ZkVersion,
+        acl_cache: Vec<Vec<Acl>>,
+        nodes: Vec<(String, Option<Bytes>, i64, Stat)>,
+        zxid: i64,
+    ) -> Result<DataTree, String> {
+        let mut tree = DataTree::new(version);
+        tree.acl_cache = acl_cache;
+        for (path, data, acl_id, stat) in nodes {
+            let owner = stat.ephemeral_owner;
+            let acl = match acl_id {
+                -1 => Acl::open(),
+                id => tree
+                    .acl_cache
+                    .get((id - 1) as usize)
+                    .cloned()
+                    .ok_or_else(|| format!("the snapshot's node {path} has an unknown ACL {id}"))?,
+            };
+            if let Some(node) = tree.nodes.get_mut(&path) {
+                node.data = data;
+                node.acl = acl;
+                node.acl_id = acl_id;
+                node.stat = stat;
+                continue;
+            }
+            if !tree.nodes.contains_key(parent_of(&path)) {
+                return Err(format!("the snapshot's node {path} has no parent"));
+            }
+            let mut node = Node::new(data, acl, stat);
+            node.acl_id = acl_id;
+            tree.insert_node(&path, node);
+            if owner != 0 {
+                tree.ephemerals.entry(owner).or_default().insert(path);
+            }
+        }
+        tree.last_processed_zxid = zxid;
+        Ok(tree)
     }
 
     pub fn node(&self, path: &str) -> Option<&Node> {
         self.nodes.get(path)
+    }
+
+    /// The stat a client sees: 3.4+ shows `cversion` as `2*creates − numChildren`
+    /// (ZOOKEEPER-1046), so a fresh 3.5 root shows -1.
+    pub fn client_stat(&self, node: &Node) -> Stat {
+        let stat = node.stat();
+        match self.version {
+            ZkVersion::V3_3 => stat,
+            ZkVersion::V3_5 => Stat {
+                cversion: 2 * stat.cversion - stat.num_children,
+                ..stat
+            },
+        }
     }
 
     pub fn node_count(&self) -> usize {
@@ -258,16 +370,18 @@ impl DataTree {
                     .get_mut(&parent_path)
                     .expect("a create's parent exists");
                 assert!(
-                    !parent.children.contains(name_of(path)),
+                    !parent.has_child(name_of(path)),
                     "a create's node is new: {path}"
                 );
-                parent.stat.cversion = if version >= ZkVersion::V3_5 {
+                parent.stat.cversion = if version >= ZkVersion::V3_5 && *parent_cversion != -1 {
                     *parent_cversion
                 } else {
                     parent.stat.cversion + 1
                 };
                 parent.stat.pzxid = header.zxid;
-                self.insert_node(path, Node::new(data.clone(), acl.clone(), stat));
+                let mut node = Node::new(data.clone(), acl.clone(), stat);
+                node.acl_id = self.acl_id(acl);
+                self.insert_node(path, node);
                 if *ephemeral {
                     self.ephemerals
                         .entry(owner)
@@ -298,8 +412,10 @@ impl DataTree {
                 self.fire(path, EventType::NodeDataChanged, WatchKind::Data, applied);
             }
             Txn::SetAcl { path, acl, version } => {
+                let acl_id = self.acl_id(acl);
                 let node = self.nodes.get_mut(path).expect("a setACL's node exists");
                 node.acl = acl.clone();
+                node.acl_id = acl_id;
                 node.stat.aversion = *version;
                 applied.stat = Some(node.stat());
             }
@@ -338,9 +454,16 @@ impl DataTree {
             .nodes
             .get_mut(&parent_path)
             .expect("a node's parent exists");
-        parent.children.remove(name_of(path));
-        parent.stat.cversion += 1;
-        parent.stat.pzxid = zxid;
+        let name = name_of(path);
+        parent.children.remove(string_hash(name), &name.to_owned());
+        match self.version {
+            ZkVersion::V3_3 => {
+                parent.stat.cversion += 1;
+                parent.stat.pzxid = zxid;
+            }
+            // 3.5 counts creates only, and moves pzxid forward only.
+            ZkVersion::V3_5 => parent.stat.pzxid = parent.stat.pzxid.max(zxid),
+        }
         let data_watchers = self.watches.trigger(path, WatchKind::Data);
         let child_watchers = self.watches.trigger(path, WatchKind::Child);
         for watcher in data_watchers.iter() {

@@ -31,7 +31,7 @@ pub enum Txn {
     Create {
         /// The final path (a sequential node's with its counter).
         path: String,
-        data: Bytes,
+        data: Option<Bytes>,
         acl: Vec<Acl>,
         ephemeral: bool,
         /// The parent's `cversion` after this create.
@@ -42,7 +42,7 @@ pub enum Txn {
     },
     SetData {
         path: String,
-        data: Bytes,
+        data: Option<Bytes>,
         /// The node's version after this change.
         version: i32,
     },

@@ -29,7 +29,7 @@ fn write_op() -> impl Strategy<Value = WriteOp> {
         CreateMode::PersistentSequential,
         CreateMode::EphemeralSequential,
     ]);
-    let data = prop::collection::vec(any::<u8>(), 0..4).prop_map(Bytes::from);
+    let data = prop::option::of(prop::collection::vec(any::<u8>(), 0..4).prop_map(Bytes::from));
     prop_oneof![
         4 => (path.clone(), data.clone(), mode).prop_map(|(path, data, mode)| WriteOp::Create { path, data, acl: Acl::open(), mode }),
         2 => (path.clone(), version.clone()).prop_map(|(path, version)| WriteOp::Delete { path, version }),
@@ -49,7 +49,7 @@ fn step() -> impl Strategy<Value = Step> {
 /// The model: each node's data, stat fields and children, kept the plain way.
 #[derive(Clone, Debug, PartialEq)]
 struct MNode {
-    data: Bytes,
+    data: Option<Bytes>,
     version: i32,
     cversion: i32,
     owner: i64,
@@ -58,9 +58,11 @@ struct MNode {
     pzxid: i64,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 struct Model {
     nodes: BTreeMap<String, MNode>,
+    /// 3.5 keeps `cversion` as a count of creates (deletes leave it).
+    creates_only: bool,
 }
 
 fn parent(path: &str) -> String {
@@ -72,13 +74,20 @@ fn parent(path: &str) -> String {
 }
 
 impl Model {
-    fn new() -> Model {
-        let mut m = Model::default();
-        for p in ["/", "/zookeeper", "/zookeeper/quota"] {
+    fn new(version: ZkVersion) -> Model {
+        let mut m = Model {
+            nodes: BTreeMap::new(),
+            creates_only: version == ZkVersion::V3_5,
+        };
+        let mut system = vec!["/", "/zookeeper", "/zookeeper/quota"];
+        if m.creates_only {
+            system.push("/zookeeper/config");
+        }
+        for p in system {
             m.nodes.insert(
                 p.into(),
                 MNode {
-                    data: Bytes::new(),
+                    data: Some(Bytes::new()),
                     version: 0,
                     cversion: 0,
                     owner: 0,
@@ -136,6 +145,9 @@ impl Model {
                 Ok(())
             }
             WriteOp::Delete { path, version } => {
+                if path.starts_with("/zookeeper") {
+                    return Err(ErrorCode::BadArguments);
+                }
                 self.nodes.get(&parent(path)).ok_or(ErrorCode::NoNode)?;
                 let node = self.nodes.get(path).ok_or(ErrorCode::NoNode)?;
                 if *version != -1 && node.version != *version {
@@ -184,8 +196,11 @@ impl Model {
 
     fn remove(&mut self, path: &str, zxid: i64) {
         self.nodes.remove(path);
+        let creates_only = self.creates_only;
         let p = self.nodes.get_mut(&parent(path)).unwrap();
-        p.cversion += 1;
+        if !creates_only {
+            p.cversion += 1;
+        }
         p.pzxid = zxid;
     }
 
@@ -240,11 +255,12 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
-    fn the_tree_matches_the_model_applied_at_once_or_pipelined(steps in prop::collection::vec(step(), 1..40)) {
+    fn the_tree_matches_the_model_applied_at_once_or_pipelined(steps in prop::collection::vec(step(), 1..40), new in any::<bool>()) {
+        let version = if new { ZkVersion::V3_5 } else { ZkVersion::V3_3 };
         // Applied at once, checked against the model.
-        let mut tree = DataTree::new(ZkVersion::V3_3);
+        let mut tree = DataTree::new(version);
         let mut outstanding = Outstanding::default();
-        let mut model = Model::new();
+        let mut model = Model::new(version);
         let mut txns = Vec::new();
         for (i, step) in steps.iter().enumerate() {
             let zxid = i as i64 + 1;
@@ -270,7 +286,7 @@ proptest! {
 
         // Every write prepared before anything is applied: the same transactions.
         // (Session closes are decided by the session tracker, not prepared: they end the pipeline.)
-        let mut pipelined = DataTree::new(ZkVersion::V3_3);
+        let mut pipelined = DataTree::new(version);
         let mut outstanding = Outstanding::default();
         let mut batch = Vec::new();
         for (i, step) in steps.iter().enumerate() {
@@ -297,38 +313,95 @@ fn sequential_nodes_take_the_parents_cversion_ten_digits_wide() {
     let mut tree = DataTree::new(ZkVersion::V3_5);
     let mut outstanding = Outstanding::default();
     let mut zxid = 0;
-    let mut create = |tree: &mut DataTree, path: &str, mode| {
+    let mut write = |tree: &mut DataTree, op: WriteOp| {
         zxid += 1;
-        let op = WriteOp::Create {
-            path: path.into(),
-            data: Bytes::new(),
-            acl: Acl::open(),
-            mode,
-        };
         let txn = outstanding.prepare(tree, 7, zxid, 0, &op);
         tree.apply(&header(7, zxid), &txn).created
     };
+    let create = |path: &str, mode| WriteOp::Create {
+        path: path.into(),
+        data: None,
+        acl: Acl::open(),
+        mode,
+    };
     assert_eq!(
-        create(&mut tree, "/q", CreateMode::Persistent),
+        write(&mut tree, create("/q", CreateMode::Persistent)),
         Some("/q".into())
     );
     assert_eq!(
-        create(&mut tree, "/q/x", CreateMode::Persistent),
+        write(&mut tree, create("/q/x", CreateMode::Persistent)),
         Some("/q/x".into())
     );
     assert_eq!(
-        create(&mut tree, "/q/n-", CreateMode::PersistentSequential),
+        write(&mut tree, create("/q/n-", CreateMode::PersistentSequential)),
         Some("/q/n-0000000001".into())
     );
     assert_eq!(
-        create(&mut tree, "/q/e-", CreateMode::EphemeralSequential),
+        write(&mut tree, create("/q/e-", CreateMode::EphemeralSequential)),
         Some("/q/e-0000000002".into())
     );
     assert_eq!(tree.ephemerals(7), ["/q/e-0000000002"]);
-    let names: Vec<&str> = tree.node("/").unwrap().children().collect();
+    write(
+        &mut tree,
+        WriteOp::Delete {
+            path: "/q/x".into(),
+            version: -1,
+        },
+    );
+    assert_eq!(
+        write(&mut tree, create("/q/n-", CreateMode::PersistentSequential)),
+        Some("/q/n-0000000003".into()),
+        "3.5 counts creates only"
+    );
+    let q = tree.node("/q").unwrap();
+    assert_eq!(
+        (q.stat().cversion, tree.client_stat(q).cversion),
+        (4, 5),
+        "clients see 2*creates - children"
+    );
+    let root = tree.node("/").unwrap();
+    assert_eq!(
+        tree.client_stat(root).cversion,
+        0,
+        "a fresh 3.5 root shows -1; one create later, 0"
+    );
+    let names: Vec<&str> = root.children().collect();
     assert_eq!(names, ["q", "zookeeper"]);
     let system: Vec<&str> = tree.node("/zookeeper").unwrap().children().collect();
     assert_eq!(system, ["config", "quota"], "3.5 has /zookeeper/config");
+    assert_eq!(
+        tree.client_stat(DataTree::new(ZkVersion::V3_5).node("/").unwrap())
+            .cversion,
+        -1
+    );
+    assert_eq!(
+        Outstanding::default().prepare(
+            &tree,
+            7,
+            99,
+            0,
+            &WriteOp::SetData {
+                path: "/zookeeper/config".into(),
+                data: None,
+                version: -1
+            }
+        ),
+        Txn::Error(ErrorCode::NoAuth),
+        "read-only for everyone"
+    );
+    assert_eq!(
+        Outstanding::default().prepare(
+            &tree,
+            7,
+            99,
+            0,
+            &WriteOp::Delete {
+                path: "/zookeeper".into(),
+                version: -1
+            }
+        ),
+        Txn::Error(ErrorCode::BadArguments)
+    );
 }
 
 #[test]
@@ -340,7 +413,7 @@ fn watches_fire_once_for_the_changes_they_watch() {
     tree.watches.add("/", WatchKind::Child, 2);
     let create = WriteOp::Create {
         path: "/w".into(),
-        data: Bytes::new(),
+        data: None,
         acl: Acl::open(),
         mode: CreateMode::Persistent,
     };
@@ -355,7 +428,7 @@ fn watches_fire_once_for_the_changes_they_watch() {
     );
     let set = WriteOp::SetData {
         path: "/w".into(),
-        data: Bytes::from_static(b"x"),
+        data: Some(Bytes::from_static(b"x")),
         version: -1,
     };
     let txn = outstanding.prepare(&tree, 9, 2, 0, &set);
@@ -389,7 +462,7 @@ fn a_failed_multi_changes_nothing_and_reports_each_op() {
     let ops = WriteOp::Multi(vec![
         WriteOp::Create {
             path: "/m".into(),
-            data: Bytes::new(),
+            data: None,
             acl: Acl::open(),
             mode: CreateMode::Persistent,
         },
@@ -399,7 +472,7 @@ fn a_failed_multi_changes_nothing_and_reports_each_op() {
         },
         WriteOp::Create {
             path: "/m2".into(),
-            data: Bytes::new(),
+            data: None,
             acl: Acl::open(),
             mode: CreateMode::Persistent,
         },

@@ -47,6 +47,41 @@ impl SimTime {
             .unwrap_or(time::macros::datetime!(9999-12-31 23:59:59.999_999 UTC))
     }
 
+    /// log4j's `%d` (ISO8601 with a comma before the milliseconds):
+    /// `2013-10-01 00:00:00,000`, as Kafka's and ZooKeeper's logs print it.
+    pub fn log4j(self) -> String {
+        let d = self.to_utc();
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02},{:03}",
+            d.year(),
+            u8::from(d.month()),
+            d.day(),
+            d.hour(),
+            d.minute(),
+            d.second(),
+            d.millisecond()
+        )
+    }
+
+    /// `java.util.Date.toString()` in UTC: `Tue Oct 01 00:00:00 UTC 2013`.
+    pub fn java_date(self) -> String {
+        const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let d = self.to_utc();
+        format!(
+            "{} {} {:02} {:02}:{:02}:{:02} UTC {}",
+            DAYS[d.weekday().number_days_from_monday() as usize],
+            MONTHS[u8::from(d.month()) as usize - 1],
+            d.day(),
+            d.hour(),
+            d.minute(),
+            d.second(),
+            d.year()
+        )
+    }
+
     pub fn saturating_sub(self, earlier: SimTime) -> Duration {
         Duration::from_micros(self.0.saturating_sub(earlier.0))
     }
@@ -95,6 +130,13 @@ impl fmt::Display for SimTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prints_log4j_and_java_dates() {
+        let t = SimTime::from_unix_millis(1_380_585_600_123);
+        assert_eq!(t.log4j(), "2013-10-01 00:00:00,123");
+        assert_eq!(t.java_date(), "Tue Oct 01 00:00:00 UTC 2013");
+    }
 
     #[test]
     fn parses_and_prints_rfc3339() {
