@@ -10,12 +10,18 @@
 //! `KAFKA-ZK-LAYOUT.md` beside this crate.
 
 pub mod acl;
+pub mod client;
+pub mod config;
 pub mod error;
+mod fourlw;
 pub mod java;
 pub mod jute;
+pub mod jvm;
 pub mod persist;
 pub mod prep;
 pub mod proto;
+mod quorum;
+pub mod server;
 pub mod session;
 pub mod tree;
 pub mod txn;

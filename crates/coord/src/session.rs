@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::java::JavaRandom;
+
 /// One session as the leader tracks it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionInfo {
@@ -38,17 +40,11 @@ pub fn initial_session_id(server_id: i64, now_ms: i64, signed_shift: bool) -> i6
     time_part | (server_id << 56)
 }
 
-/// A password of 16 bytes for a new session (the ZooKeeper client checks only its length).
+/// A session's 16-byte password: `new Random(sessionId ^ 0xB3415C00L).nextBytes()`.
 pub fn session_password(session_id: i64) -> Vec<u8> {
-    let mut x = session_id as u64 ^ 0xB5AD_4ECE_DA1C_E2A9;
-    (0..16)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect()
+    let mut password = vec![0u8; 16];
+    JavaRandom::new(session_id ^ 0xB341_5C00).next_bytes(&mut password);
+    password
 }
 
 impl SessionTracker {

@@ -46,6 +46,8 @@ pub enum KeeperState {
     SyncConnected,
     AuthFailed,
     Expired,
+    /// 3.5's client, after `close()`.
+    Closed,
 }
 
 impl KeeperState {
@@ -55,6 +57,7 @@ impl KeeperState {
             KeeperState::SyncConnected => "SyncConnected",
             KeeperState::AuthFailed => "AuthFailed",
             KeeperState::Expired => "Expired",
+            KeeperState::Closed => "Closed",
         }
     }
 }
