@@ -38,10 +38,12 @@ pub enum ClientEvent {
         op: Op,
         result: Result<ReplyBody, KeeperError>,
     },
-    /// A line the client logs (level, message), for the process to print or not.
+    /// A line the client logs (level, message, and the stack trace printed
+    /// after it), for the process to print or not.
     Log {
         level: &'static str,
         message: String,
+        trace: Option<String>,
     },
 }
 
@@ -151,6 +153,7 @@ impl ZkClient {
                 self.connect_string(),
                 self.requested_timeout_ms
             ),
+            trace: None,
         }];
         self.attempt(ctx, &mut out);
         out
@@ -192,6 +195,7 @@ impl ZkClient {
         out.push(ClientEvent::Log {
             level: "INFO",
             message: format!("Opening socket connection to server {address}"),
+            trace: None,
         });
         match ctx.connect(&host, port) {
             Ok(conn) => self.state = State::Connecting(conn),
@@ -220,13 +224,15 @@ impl ZkClient {
             ZkVersion::V3_3 => out.push(ClientEvent::Log {
                 level: "WARN",
                 message: format!(
-                    "Session 0x{:x} for server null, unexpected error, closing socket connection and attempting reconnect\n{exception}\n\tat sun.nio.ch.SocketChannelImpl.checkConnect(Native Method)\n\tat sun.nio.ch.SocketChannelImpl.finishConnect(SocketChannelImpl.java:717)\n\tat org.apache.zookeeper.ClientCnxn$SendThread.run(ClientCnxn.java:1146)",
+                    "Session 0x{:x} for server null, unexpected error, closing socket connection and attempting reconnect",
                     self.session_id
                 ),
+                trace: Some(format!("{exception}\n\tat sun.nio.ch.SocketChannelImpl.checkConnect(Native Method)\n\tat sun.nio.ch.SocketChannelImpl.finishConnect(SocketChannelImpl.java:717)\n\tat org.apache.zookeeper.ClientCnxn$SendThread.run(ClientCnxn.java:1146)\n")),
             }),
             ZkVersion::V3_5 => out.push(ClientEvent::Log {
                 level: "INFO",
                 message: format!("Socket error occurred: {exception}"),
+                trace: None,
             }),
         }
         self.fail_requests(ErrorCode::ConnectionLoss, out);
@@ -393,6 +399,7 @@ impl ZkClient {
                 out.push(ClientEvent::Log {
                     level: "INFO",
                     message: "Socket connection established, initiating session".to_owned(),
+                    trace: None,
                 });
                 self.state = State::Handshake(conn);
                 self.last_recv_ms = Self::now_ms(ctx);
@@ -492,7 +499,11 @@ impl ZkClient {
         out: &mut Vec<ClientEvent>,
     ) {
         let was_connected = matches!(self.state, State::Connected(_));
-        out.push(ClientEvent::Log { level, message });
+        out.push(ClientEvent::Log {
+            level,
+            message,
+            trace: None,
+        });
         if was_connected {
             out.push(ClientEvent::State(KeeperState::Disconnected));
         }
@@ -518,6 +529,7 @@ impl ZkClient {
                     out.push(ClientEvent::Log {
                         level: "WARN",
                         message,
+                        trace: None,
                     });
                     ctx.close(conn);
                     self.state = State::Closed;
@@ -536,6 +548,7 @@ impl ZkClient {
                 out.push(ClientEvent::Log {
                     level: "INFO",
                     message: format!("Session establishment complete on server, sessionid = 0x{session_id:x}, negotiated timeout = {timeout_ms}"),
+                    trace: None,
                 });
                 out.push(ClientEvent::State(KeeperState::SyncConnected));
                 // Watches set before are set again (primeConnection).

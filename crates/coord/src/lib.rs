@@ -10,6 +10,7 @@
 //! `KAFKA-ZK-LAYOUT.md` beside this crate.
 
 pub mod acl;
+pub mod cli;
 pub mod client;
 pub mod config;
 pub mod error;

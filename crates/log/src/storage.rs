@@ -157,6 +157,11 @@ impl SparseFile {
         self.len == 0
     }
 
+    /// The bytes actually written (the rest of the length is a hole).
+    pub fn written(&self) -> usize {
+        self.data.len()
+    }
+
     /// Writes the zeros of the sparse tail up to `at`.
     fn fill_to(&mut self, at: usize) {
         let written = self.data.len();

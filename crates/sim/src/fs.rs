@@ -107,6 +107,14 @@ impl File {
         }
     }
 
+    /// Bytes that take room on the disk: a sparse file's holes do not.
+    pub fn allocated_size(&self) -> Option<u64> {
+        match &self.data {
+            Data::Sparse(f) => Some(f.written() as u64),
+            _ => self.size(),
+        }
+    }
+
     pub fn is_device(&self) -> bool {
         matches!(self.data, Data::Null)
     }

@@ -466,6 +466,13 @@ impl World {
         }
     }
 
+    /// Whether console output waits to be taken.
+    pub fn has_output(&self, pid: &ProcessId) -> bool {
+        self.processes
+            .get(pid)
+            .is_some_and(|s| !s.stdout.is_empty() || !s.stderr.is_empty())
+    }
+
     /// The exit status once the process has ended (128 + n when a signal n ended it).
     pub fn exit_status(&self, pid: &ProcessId) -> Option<i32> {
         self.processes.get(pid).and_then(|s| s.status)

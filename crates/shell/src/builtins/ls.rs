@@ -350,9 +350,14 @@ fn size_of(node: &Node) -> Option<u64> {
     }
 }
 
-/// Disk blocks in KiB, as `total` counts them (4 KiB blocks).
+/// Disk blocks in KiB, as `total` counts them (4 KiB blocks); a sparse
+/// file's holes take none.
 fn blocks_kib(node: &Node) -> u64 {
-    size_of(node).map_or(0, |s| s.div_ceil(4096) * 4)
+    let allocated = match node {
+        Node::File(f) => f.allocated_size(),
+        Node::Dir(_) => size_of(node),
+    };
+    allocated.map_or(0, |s| s.div_ceil(4096) * 4)
 }
 
 fn link_count(node: &Node) -> usize {

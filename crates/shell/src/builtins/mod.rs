@@ -6,6 +6,7 @@ mod files;
 mod filters;
 mod jobs;
 mod ls;
+mod net;
 mod options;
 mod test;
 mod text;
@@ -102,10 +103,12 @@ const BUILTINS: &[(&str, Builtin)] = &[
     ("ls", Builtin::Sync(ls::ls)),
     ("mkdir", Builtin::Sync(fileops::mkdir)),
     ("mv", Builtin::Sync(fileops::mv)),
+    ("nc", Builtin::Async(net::nc)),
     ("pwd", Builtin::Sync(files::pwd)),
     ("rm", Builtin::Sync(fileops::rm)),
     ("sleep", Builtin::Async(jobs::sleep)),
     ("tail", Builtin::Async(filters::tail)),
+    ("telnet", Builtin::Async(net::telnet)),
     ("test", Builtin::Sync(test::test)),
     ("touch", Builtin::Sync(fileops::touch)),
     ("true", Builtin::Sync(text::true_)),

@@ -8,5 +8,6 @@ pub mod glob;
 pub mod interp;
 pub mod io;
 pub mod job;
+pub mod process;
 mod redirect;
 pub mod session;
