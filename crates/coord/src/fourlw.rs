@@ -6,7 +6,7 @@
 use sim::{ConnId, Context, RawBytes};
 
 use crate::jvm::zookeeper_version;
-use crate::server::Standalone;
+use crate::server::{Role, ZkServer};
 use crate::ZkVersion;
 
 const CNXN: &str = "org.apache.zookeeper.server.NIOServerCnxn";
@@ -22,7 +22,7 @@ fn known(version: ZkVersion, word: &str) -> bool {
 }
 
 /// Answers the first bytes of a connection as a four-letter word.
-pub(crate) fn answer(server: &mut Standalone, ctx: &mut Context<'_>, conn: ConnId, bytes: &[u8]) {
+pub(crate) fn answer(server: &mut ZkServer, ctx: &mut Context<'_>, conn: ConnId, bytes: &[u8]) {
     let v = server.version();
     let word: String = String::from_utf8_lossy(&bytes[..bytes.len().min(4)]).into_owned();
     let peer = server.conns[&conn].peer;
@@ -63,8 +63,13 @@ pub(crate) fn answer(server: &mut Standalone, ctx: &mut Context<'_>, conn: ConnI
         CNXN,
         &format!("Processing {word} command from /{peer}"),
     );
+    let serving = server.role != Role::NotServing;
     let text = match word.as_str() {
         "ruok" => "imok".to_owned(),
+        // Without a quorum there is no ZooKeeperServer to ask.
+        w if !serving && w != "envi" => {
+            "This ZooKeeper instance is not currently serving requests\n".to_owned()
+        }
         "srvr" => stat(server, false),
         "stat" => {
             if v == ZkVersion::V3_3 {
@@ -147,7 +152,7 @@ fn reply(ctx: &mut Context<'_>, conn: ConnId, text: String) {
 }
 
 /// `srvr`, and `stat` with its client list.
-fn stat(server: &Standalone, with_clients: bool) -> String {
+fn stat(server: &ZkServer, with_clients: bool) -> String {
     let v = server.version();
     let mut out = format!("Zookeeper version: {}\n", zookeeper_version(v));
     if with_clients {
@@ -164,7 +169,7 @@ fn stat(server: &Standalone, with_clients: bool) -> String {
     }
     out.push_str("Outstanding: 0\n");
     out.push_str(&format!("Zxid: 0x{:x}\n", server.tree.last_processed_zxid));
-    out.push_str("Mode: standalone\n");
+    out.push_str(&format!("Mode: {}\n", server.role.mode()));
     // The path map also holds "" for the root.
     let count = server.tree.node_count() + 1;
     out.push_str(&format!("Node count: {count}\n"));
@@ -172,7 +177,7 @@ fn stat(server: &Standalone, with_clients: bool) -> String {
 }
 
 /// One line per connection: ` /127.0.0.1:port[ops](queued=0,recved=n,sent=n...)`.
-fn clients(server: &Standalone, asking: ConnId, details: bool) -> String {
+fn clients(server: &ZkServer, asking: ConnId, details: bool) -> String {
     let mut out = String::new();
     for (conn, c) in &server.conns {
         let ops = if *conn == asking { 0 } else { 1 };
@@ -200,7 +205,7 @@ fn clients(server: &Standalone, asking: ConnId, details: bool) -> String {
     out
 }
 
-fn conf(server: &Standalone) -> String {
+fn conf(server: &ZkServer) -> String {
     let c = &server.config;
     let (min, max) = c.session_timeout_bounds();
     let data = format!("{}/version-2", c.data_dir);
@@ -212,7 +217,7 @@ fn conf(server: &Standalone) -> String {
     out
 }
 
-fn dump(server: &Standalone) -> String {
+fn dump(server: &ZkServer) -> String {
     let mut by_expiry: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
     for id in server.sessions.ids() {
         if let Some(s) = server.sessions.get(id) {
@@ -244,7 +249,7 @@ fn dump(server: &Standalone) -> String {
     out
 }
 
-fn mntr(server: &Standalone) -> String {
+fn mntr(server: &ZkServer) -> String {
     let v = server.version();
     let (watches, _, _) = server.tree.watches.counts();
     let ephemerals: usize = server.tree.all_ephemerals().values().map(|s| s.len()).sum();
@@ -262,7 +267,7 @@ fn mntr(server: &Standalone) -> String {
         ("zk_packets_sent", server.stats.sent.to_string()),
         ("zk_num_alive_connections", server.conns.len().to_string()),
         ("zk_outstanding_requests", "0".to_owned()),
-        ("zk_server_state", "standalone".to_owned()),
+        ("zk_server_state", server.role.mode().to_owned()),
         ("zk_znode_count", server.tree.node_count().to_string()),
         ("zk_watch_count", watches.to_string()),
         ("zk_ephemerals_count", ephemerals.to_string()),
@@ -275,7 +280,7 @@ fn mntr(server: &Standalone) -> String {
     .collect()
 }
 
-fn data_size(server: &Standalone, ctx: &Context<'_>) -> u64 {
+fn data_size(server: &ZkServer, ctx: &Context<'_>) -> u64 {
     let dir = format!("{}/version-2", server.config.data_dir);
     let fs = ctx.fs();
     let fs = fs.borrow();

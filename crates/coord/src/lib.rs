@@ -13,6 +13,7 @@ pub mod acl;
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod election;
 pub mod error;
 mod fourlw;
 pub mod java;
@@ -27,6 +28,7 @@ pub mod session;
 pub mod tree;
 pub mod txn;
 pub mod watch;
+pub mod zab;
 
 pub use acl::Acl;
 pub use error::{ErrorCode, KeeperError};

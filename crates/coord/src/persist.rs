@@ -322,6 +322,9 @@ pub struct Restored {
     pub last_zxid: i64,
     /// Transactions replayed from the logs after the snapshot.
     pub replayed: usize,
+    /// The last of them (up to `COMMIT_LOG_COUNT`), for an ensemble
+    /// leader's DIFFs (`ZKDatabase`'s committed log).
+    pub txns: Vec<(TxnHeader, Txn)>,
 }
 
 /// Loads the newest valid snapshot and replays the logs after it.
@@ -344,6 +347,7 @@ pub fn restore(version: ZkVersion, files: &DirSnapshot) -> Result<Restored, Stri
         sessions: BTreeMap::new(),
         last_zxid: 0,
         replayed: 0,
+        txns: Vec::new(),
     });
     let mut logs: Vec<(i64, &String)> = files
         .files
@@ -368,6 +372,10 @@ pub fn restore(version: ZkVersion, files: &DirSnapshot) -> Result<Restored, Stri
             restored.tree.apply(&header, &txn);
             restored.last_zxid = header.zxid;
             restored.replayed += 1;
+            if restored.txns.len() == crate::zab::COMMIT_LOG_COUNT {
+                restored.txns.remove(0);
+            }
+            restored.txns.push((header, txn));
         }
     }
     restored.tree.last_processed_zxid = restored.last_zxid;
@@ -376,6 +384,14 @@ pub fn restore(version: ZkVersion, files: &DirSnapshot) -> Result<Restored, Stri
 
 /// The transactions of a log file up to its end or its first damaged entry.
 pub fn read_log(version: ZkVersion, data: &[u8]) -> Vec<(TxnHeader, Txn)> {
+    log_entries(version, data)
+        .into_iter()
+        .map(|(_, header, txn)| (header, txn))
+        .collect()
+}
+
+/// A log file's transactions, each with the offset its entry starts at.
+fn log_entries(version: ZkVersion, data: &[u8]) -> Vec<(usize, TxnHeader, Txn)> {
     let mut out = Vec::new();
     let mut r = JuteReader::new(data);
     let header_ok = r.int() == Ok(LOG_MAGIC) && r.int().is_ok() && r.long().is_ok();
@@ -383,6 +399,7 @@ pub fn read_log(version: ZkVersion, data: &[u8]) -> Vec<(TxnHeader, Txn)> {
         return out;
     }
     while r.remaining() > 0 {
+        let start = data.len() - r.remaining();
         let Ok(crc) = r.long() else { break };
         let Ok(entry) = r.buffer() else { break };
         if entry.is_empty() || crc != i64::from(adler2::adler32_slice(entry)) {
@@ -392,7 +409,7 @@ pub fn read_log(version: ZkVersion, data: &[u8]) -> Vec<(TxnHeader, Txn)> {
             break;
         }
         match deserialize_txn(version, entry) {
-            Ok(t) => out.push(t),
+            Ok((header, txn)) => out.push((start, header, txn)),
             Err(_) => break,
         }
     }
@@ -463,7 +480,53 @@ fn read_snapshot(version: ZkVersion, data: &[u8], zxid: i64) -> Result<Restored,
         sessions,
         last_zxid: zxid,
         replayed: 0,
+        txns: Vec::new(),
     })
+}
+
+/// A snapshot a leader sent (`SNAP`), as of `zxid`.
+pub fn parse_snapshot(version: ZkVersion, data: &[u8], zxid: i64) -> Result<Restored, String> {
+    read_snapshot(version, data, zxid).map_err(|e| e.0)
+}
+
+/// `FileTxnLog.truncate`: the file operations that drop every logged
+/// transaction after `zxid` (a follower that logged proposals its new
+/// leader never committed). Snapshots after `zxid` go too: 3.3 and 3.5
+/// keep them and reload the uncommitted changes from them
+/// (ZOOKEEPER-1549); the playground does as ZooKeeper 3.6 does, so a
+/// truncated server never keeps a write the ensemble did not commit.
+pub fn truncate_ops(version: ZkVersion, files: &DirSnapshot, zxid: i64) -> Vec<FileOp> {
+    let mut ops: Vec<FileOp> = files
+        .files
+        .keys()
+        .filter(|n| zxid_of(n, "snapshot").is_some_and(|z| z > zxid))
+        .map(|n| FileOp::Delete { path: n.clone() })
+        .collect();
+    let mut logs: Vec<(i64, &String)> = files
+        .files
+        .keys()
+        .filter_map(|n| zxid_of(n, "log").map(|z| (z, n)))
+        .collect();
+    logs.sort();
+    for (first, name) in logs {
+        if first > zxid {
+            ops.push(FileOp::Delete { path: name.clone() });
+            continue;
+        }
+        let data = &files.files[name];
+        if let Some(end) = log_entries(version, data)
+            .into_iter()
+            .find(|(_, header, _)| header.zxid > zxid)
+            .map(|(start, _, _)| start)
+        {
+            ops.push(FileOp::SetLen {
+                path: name.clone(),
+                len: end as u64,
+            });
+            ops.push(FileOp::Sync { path: name.clone() });
+        }
+    }
+    ops
 }
 
 #[cfg(test)]

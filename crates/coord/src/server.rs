@@ -56,9 +56,57 @@ pub(crate) struct ServerStats {
     pub(crate) sent: u64,
 }
 
-/// A running standalone ZooKeeper server.
+/// What a server does with writes: commit them itself (standalone), have
+/// them committed by the ensemble (leader, follower), or nothing while it
+/// looks for a leader (its client port then closes every connection).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Standalone,
+    Leader,
+    Follower,
+    NotServing,
+}
+
+impl Role {
+    /// `Mode:` in `srvr` and `stat`.
+    pub fn mode(self) -> &'static str {
+        match self {
+            Role::Standalone => "standalone",
+            Role::Leader => "leader",
+            Role::Follower => "follower",
+            Role::NotServing => "not serving",
+        }
+    }
+}
+
+/// A change a server must get ordered: a client's write, a session's start
+/// or end, or a sync.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submission {
+    pub session: i64,
+    pub cxid: i32,
+    pub kind: SubmissionKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SubmissionKind {
+    Write(WriteOp),
+    CreateSession { timeout_ms: i32 },
+    CloseSession,
+    Sync { path: String },
+}
+
+/// A local client's request on its way through the ensemble.
+#[derive(Clone, Debug)]
+struct PendingRequest {
+    conn: ConnId,
+    xid: i32,
+}
+
+/// A ZooKeeper server: its tree, sessions and client connections, and the
+/// pipeline its writes go through.
 #[derive(Debug)]
-pub struct Standalone {
+pub struct ZkServer {
     pub(crate) config: ServerConfig,
     pub(crate) env: Environment,
     /// Where 2.8.2's log4j also writes (`logs/server.log`).
@@ -74,6 +122,18 @@ pub struct Standalone {
     snap_roll: u64,
     expiry: Option<(i64, sim::ProcessTimer)>,
     pub(crate) four_letter_words_listed: bool,
+    environment_logged: bool,
+    pub(crate) role: Role,
+    /// Local clients' writes on their way: (session, cxid) → who asked.
+    pending: BTreeMap<(i64, i32), PendingRequest>,
+    /// New sessions on their way: session → its connection.
+    pending_connects: BTreeMap<i64, ConnId>,
+    /// Connections with a write in flight, and what they sent after it.
+    blocked: BTreeMap<ConnId, std::collections::VecDeque<(i32, Op)>>,
+    /// Changes for the ensemble (leader: to propose; follower: to forward).
+    pub(crate) to_quorum: Vec<Submission>,
+    /// Sessions heard from since the last ping to the leader (follower).
+    pub(crate) touched: BTreeMap<i64, i32>,
 }
 
 /// The process `bin/zookeeper-server-start.sh` runs.
@@ -83,7 +143,8 @@ pub struct QuorumPeerMain {
     args: Vec<String>,
     env: Environment,
     log_file: Option<String>,
-    server: Option<Standalone>,
+    server: Option<ZkServer>,
+    peer: Option<crate::quorum::QuorumPeer>,
 }
 
 impl QuorumPeerMain {
@@ -101,6 +162,7 @@ impl QuorumPeerMain {
             env,
             log_file,
             server: None,
+            peer: None,
         }
     }
 }
@@ -226,8 +288,12 @@ impl QuorumPeerMain {
                 "Invalid configuration, only one server specified (ignoring)",
             );
         }
-        if let Some(_id) = myid {
-            crate::quorum::not_yet(ctx, &self.log_file, v);
+        if let Some(id) = myid {
+            if v == ZkVersion::V3_3 {
+                self.log(ctx, "INFO", QPC, "Defaulting to majority quorums");
+            }
+            self.peer =
+                crate::quorum::start(ctx, config, id, self.env.clone(), self.log_file.clone());
             return;
         }
         self.log(
@@ -282,7 +348,6 @@ impl QuorumPeerMain {
             );
         }
         let (min, max) = config.session_timeout_bounds();
-        let data = format!("{}/{VERSION_DIR}", config.data_dir);
         match v {
             ZkVersion::V3_3 => {
                 self.log(
@@ -307,7 +372,7 @@ impl QuorumPeerMain {
             ZkVersion::V3_5 => {
                 self.log(ctx, "INFO", ZKS, &format!("minSessionTimeout set to {min}"));
                 self.log(ctx, "INFO", ZKS, &format!("maxSessionTimeout set to {max}"));
-                self.log(ctx, "INFO", ZKS, &format!("Created server with tickTime {} minSessionTimeout {min} maxSessionTimeout {max} datadir {data} snapdir {data}", config.tick_time_ms));
+                self.log(ctx, "INFO", ZKS, &created_line(&config));
                 self.log(ctx, "INFO", "org.apache.zookeeper.server.ServerCnxnFactory", "Using org.apache.zookeeper.server.NIOServerCnxnFactory as server connection factory");
                 self.log(ctx, "INFO", "org.apache.zookeeper.server.NIOServerCnxnFactory", "Configuring NIO connection handler with 10s sessionless connection timeout, 1 selector thread(s), 8 worker threads, and 64 kB direct buffers.");
             }
@@ -337,7 +402,7 @@ impl QuorumPeerMain {
             );
             return;
         }
-        let mut server = Standalone::new(config, self.env.clone(), self.log_file.clone(), ctx);
+        let mut server = ZkServer::new(config, self.env.clone(), self.log_file.clone(), 1, ctx);
         if let Err(message) = server.load(ctx) {
             self.fail(
                 ctx,
@@ -401,32 +466,36 @@ impl Process for QuorumPeerMain {
             event => {
                 if let Some(server) = &mut self.server {
                     server.handle(ctx, event);
+                } else if let Some(peer) = &mut self.peer {
+                    peer.handle(ctx, event);
                 }
             }
         }
     }
 }
 
-impl Standalone {
-    fn new(
+impl ZkServer {
+    /// A server whose session ids carry `sid` (1 standalone, `myid` in an ensemble).
+    pub(crate) fn new(
         config: ServerConfig,
         env: Environment,
         log_file: Option<String>,
+        sid: i64,
         ctx: &mut Context<'_>,
-    ) -> Standalone {
+    ) -> ZkServer {
         let version = config.version;
         let now_ms = ctx.now().unix_millis() as i64;
         // 3.3 seeds ids from the wall clock (with its signed shift); 3.5 from
         // a monotonic clock, about the host's uptime.
         let first = match version {
-            ZkVersion::V3_3 => initial_session_id(1, now_ms, true),
+            ZkVersion::V3_3 => initial_session_id(sid, now_ms, true),
             ZkVersion::V3_5 => {
                 let uptime_ms = 600_000 + ctx.random_below(86_400_000) as i64;
-                initial_session_id(1, uptime_ms, false)
+                initial_session_id(sid, uptime_ms, false)
             }
         };
         let tick = config.tick_time_ms;
-        Standalone {
+        ZkServer {
             tree: DataTree::new(version),
             outstanding: Outstanding::default(),
             sessions: SessionTracker::new(first, tick),
@@ -438,6 +507,13 @@ impl Standalone {
             snap_roll: 0,
             expiry: None,
             four_letter_words_listed: false,
+            environment_logged: false,
+            role: Role::Standalone,
+            pending: BTreeMap::new(),
+            pending_connects: BTreeMap::new(),
+            blocked: BTreeMap::new(),
+            to_quorum: Vec::new(),
+            touched: BTreeMap::new(),
             config,
             env,
             log_file,
@@ -463,40 +539,12 @@ impl Standalone {
     /// `loadData`: the newest snapshot and the logs after it, then a snapshot.
     fn load(&mut self, ctx: &mut Context<'_>) -> Result<(), String> {
         let v = self.version();
-        let files = self.storage(ctx).load("").map_err(|e| {
-            format!(
-                "Unable to create data directory {}/{VERSION_DIR}: {e}",
-                self.config.data_dir
-            )
-        })?;
-        let restored = persist::restore(v, &files)?;
-        let newest = files
-            .files
-            .keys()
-            .filter(|n| n.starts_with(&format!("{VERSION_DIR}/snapshot.")))
-            .max_by_key(|n| {
-                i64::from_str_radix(n.rsplit('.').next().unwrap_or("0"), 16).unwrap_or(0)
-            })
-            .cloned();
-        let now_ms = ctx.now().unix_millis() as i64;
-        for (id, timeout) in &restored.sessions {
-            self.sessions.add(*id, *timeout, now_ms);
-        }
-        self.tree = restored.tree;
-        self.next_zxid = restored.last_zxid + 1;
-        let snapshots = match &newest {
-            Some(name) => {
-                self.log(
-                    ctx,
-                    "INFO",
-                    "org.apache.zookeeper.server.persistence.FileSnap",
-                    &format!("Reading snapshot {}/{name}", self.config.data_dir),
-                );
-                1
-            }
+        let had_snapshot = self.restore_from_disk(ctx)?.1;
+        let snapshots = match had_snapshot {
+            true => 1,
             // 3.5 saves a snapshot in restore() when there is none, and again in loadData().
-            None if v >= ZkVersion::V3_5 => 2,
-            None => 1,
+            false if v >= ZkVersion::V3_5 => 2,
+            false => 1,
         };
         if v >= ZkVersion::V3_5 {
             self.log(
@@ -513,7 +561,126 @@ impl Standalone {
         Ok(())
     }
 
-    fn take_snapshot(&mut self, ctx: &mut Context<'_>) {
+    /// `ZKDatabase.loadDataBase`: the tree and sessions from the newest
+    /// snapshot and the logs after it. Returns the replayed transactions
+    /// (an ensemble's committed log) and whether there was a snapshot.
+    pub(crate) fn restore_from_disk(
+        &mut self,
+        ctx: &mut Context<'_>,
+    ) -> Result<(Vec<(TxnHeader, Txn)>, bool), String> {
+        let v = self.version();
+        let files = self.storage(ctx).load("").map_err(|e| {
+            format!(
+                "Unable to create data directory {}/{VERSION_DIR}: {e}",
+                self.config.data_dir
+            )
+        })?;
+        let restored = persist::restore(v, &files)?;
+        let newest = files
+            .files
+            .keys()
+            .filter(|n| n.starts_with(&format!("{VERSION_DIR}/snapshot.")))
+            .max_by_key(|n| {
+                i64::from_str_radix(n.rsplit('.').next().unwrap_or("0"), 16).unwrap_or(0)
+            })
+            .cloned();
+        let now_ms = ctx.now().unix_millis() as i64;
+        let ids: Vec<i64> = self.sessions.ids().collect();
+        for id in ids {
+            self.sessions.remove(id);
+        }
+        for (id, timeout) in &restored.sessions {
+            self.sessions.add(*id, *timeout, now_ms);
+        }
+        self.tree = restored.tree;
+        self.outstanding = Outstanding::default();
+        self.next_zxid = restored.last_zxid + 1;
+        self.txn_log.roll();
+        if let Some(name) = &newest {
+            self.log(
+                ctx,
+                "INFO",
+                "org.apache.zookeeper.server.persistence.FileSnap",
+                &format!("Reading snapshot {}/{name}", self.config.data_dir),
+            );
+        }
+        Ok((restored.txns, newest.is_some()))
+    }
+
+    /// A follower takes the leader's database (`SNAP`).
+    pub(crate) fn install_snapshot(
+        &mut self,
+        ctx: &mut Context<'_>,
+        zxid: i64,
+        bytes: &[u8],
+    ) -> Result<(), String> {
+        let restored = persist::parse_snapshot(self.version(), bytes, zxid)?;
+        let now_ms = ctx.now().unix_millis() as i64;
+        let ids: Vec<i64> = self.sessions.ids().collect();
+        for id in ids {
+            self.sessions.remove(id);
+        }
+        for (id, timeout) in &restored.sessions {
+            self.sessions.add(*id, *timeout, now_ms);
+        }
+        self.tree = restored.tree;
+        self.outstanding = Outstanding::default();
+        self.next_zxid = zxid + 1;
+        Ok(())
+    }
+
+    /// A follower drops the transactions it logged after `zxid` (`TRUNC`)
+    /// and reloads what is left.
+    pub(crate) fn truncate_log(&mut self, ctx: &mut Context<'_>, zxid: i64) -> Result<(), String> {
+        let files = self.storage(ctx).load("").map_err(|e| e.to_string())?;
+        let ops = persist::truncate_ops(self.version(), &files, zxid);
+        self.write(ctx, ops);
+        self.restore_from_disk(ctx)?;
+        Ok(())
+    }
+
+    /// This server's snapshot and the tree it holds (a leader sends it as `SNAP`).
+    pub(crate) fn snapshot_now(&self) -> Vec<u8> {
+        snapshot_bytes(&self.tree, &self.session_timeouts())
+    }
+
+    fn session_timeouts(&self) -> BTreeMap<i64, i32> {
+        self.sessions
+            .ids()
+            .filter_map(|id| self.sessions.get(id).map(|s| (id, s.timeout_ms)))
+            .collect()
+    }
+
+    /// A new leader's session tracker: every session's deadline starts now.
+    pub(crate) fn restart_session_deadlines(&mut self, ctx: &mut Context<'_>) {
+        let now_ms = ctx.now().unix_millis() as i64;
+        let all: Vec<(i64, i32)> = self.session_timeouts().into_iter().collect();
+        for (id, timeout) in all {
+            self.sessions.add(id, timeout, now_ms);
+        }
+        self.schedule_expiry(ctx);
+    }
+
+    /// The environment (once per JVM) and `Created server with ...`, as an
+    /// ensemble's server logs them when it starts following or leading.
+    pub(crate) fn log_created(&mut self, ctx: &mut Context<'_>) {
+        let v = self.version();
+        if !self.environment_logged {
+            self.environment_logged = true;
+            for (key, value) in self.env.entries(v, zookeeper_version(v)) {
+                self.log(
+                    ctx,
+                    "INFO",
+                    ZKS,
+                    &format!("Server environment:{key}={value}"),
+                );
+            }
+        }
+        let line = created_line(&self.config);
+        self.log(ctx, "INFO", ZKS, &line);
+    }
+
+    pub(crate) fn take_snapshot(&mut self, ctx: &mut Context<'_>) {
         let zxid = self.tree.last_processed_zxid;
         let name = snapshot_name(zxid);
         let text = match self.version() {
@@ -524,11 +691,7 @@ impl Standalone {
             ),
         };
         self.log(ctx, "INFO", FTSL, &text);
-        let sessions: BTreeMap<i64, i32> = self
-            .sessions
-            .ids()
-            .filter_map(|id| self.sessions.get(id).map(|s| (id, s.timeout_ms)))
-            .collect();
+        let sessions = self.session_timeouts();
         let mut ops = vec![FileOp::CreateDir {
             path: VERSION_DIR.to_owned(),
         }];
@@ -536,8 +699,13 @@ impl Standalone {
         self.write(ctx, ops);
     }
 
-    fn schedule_expiry(&mut self, ctx: &mut Context<'_>) {
-        let Some(next) = self.sessions.next_expiry_ms() else {
+    /// The leader (or a standalone server) expires sessions on tick boundaries.
+    pub(crate) fn schedule_expiry(&mut self, ctx: &mut Context<'_>) {
+        let next = match self.role {
+            Role::Standalone | Role::Leader => self.sessions.next_expiry_ms(),
+            Role::Follower | Role::NotServing => None,
+        };
+        let Some(next) = next else {
             if let Some((_, timer)) = self.expiry.take() {
                 ctx.cancel_timer(timer);
             }
@@ -611,6 +779,15 @@ impl Standalone {
             }
             Err(m) => m,
         };
+        if self.role == Role::NotServing {
+            let text = match self.version() {
+                ZkVersion::V3_3 => "Exception causing close of session 0x0 due to java.io.IOException: ZooKeeperServer not running",
+                ZkVersion::V3_5 => "Exception causing close of session 0x0: ZooKeeperServer not running",
+            };
+            self.log(ctx, "WARN", CNXN, text);
+            self.drop_connection(ctx, conn, "not serving");
+            return;
+        }
         let Ok(packet) = downcast::<ZkPacket>(message) else {
             self.drop_connection(ctx, conn, "closed");
             return;
@@ -640,20 +817,80 @@ impl Standalone {
         }
     }
 
-    /// The next zxid, and the transaction's header.
-    fn header(&mut self, ctx: &Context<'_>, session: i64, cxid: i32) -> TxnHeader {
+    /// The next zxid's transaction header for a change (leader, standalone).
+    pub(crate) fn header(&mut self, now_ms: i64, session: i64, cxid: i32) -> TxnHeader {
         let zxid = self.next_zxid;
         self.next_zxid += 1;
         TxnHeader {
             session,
             cxid,
             zxid,
-            time: ctx.now().unix_millis() as i64,
+            time: now_ms,
         }
     }
 
-    /// Logs, fsyncs and applies a transaction, sending the notifications it fires.
-    fn commit(&mut self, ctx: &mut Context<'_>, header: &TxnHeader, txn: &Txn) -> Applied {
+    /// The leader's zxids start at `epoch << 32`.
+    pub(crate) fn set_next_zxid(&mut self, zxid: i64) {
+        self.next_zxid = zxid;
+    }
+
+    pub(crate) fn last_zxid(&self) -> i64 {
+        self.tree.last_processed_zxid
+    }
+
+    /// `PrepRequestProcessor`: the transaction a change becomes (standalone, leader).
+    pub(crate) fn prepare(&mut self, ctx: &mut Context<'_>, sub: &Submission) -> (TxnHeader, Txn) {
+        let v = self.version();
+        let now_ms = ctx.now().unix_millis() as i64;
+        let header = self.header(now_ms, sub.session, sub.cxid);
+        let txn = match &sub.kind {
+            SubmissionKind::CreateSession { timeout_ms } => Txn::CreateSession {
+                timeout_ms: *timeout_ms,
+            },
+            SubmissionKind::CloseSession => {
+                if v == ZkVersion::V3_3 {
+                    self.log(
+                        ctx,
+                        "INFO",
+                        PRP,
+                        &format!(
+                            "Processed session termination for sessionid: 0x{:x}",
+                            sub.session
+                        ),
+                    );
+                }
+                Txn::CloseSession
+            }
+            SubmissionKind::Write(write) => {
+                let txn = self.outstanding.prepare(
+                    &self.tree,
+                    sub.session,
+                    header.zxid,
+                    header.time,
+                    write,
+                );
+                if let (ZkVersion::V3_3, Txn::Error(code)) = (v, &txn) {
+                    let path = write_path(write);
+                    let error_path = match (code, write) {
+                        (ErrorCode::NoNode, WriteOp::Create { .. }) => {
+                            crate::tree::parent_of(path).to_owned()
+                        }
+                        _ => path.to_owned(),
+                    };
+                    self.log(ctx, "INFO", PRP, &format!(
+                        "Got user-level KeeperException when processing sessionid:0x{:x} type:{} cxid:0x{:x} zxid:0xfffffffffffffffe txntype:unknown reqpath:n/a Error Path:{error_path} Error:KeeperErrorCode = {} for {error_path}",
+                        sub.session, write_name(write), sub.cxid, code.text()
+                    ));
+                }
+                txn
+            }
+            SubmissionKind::Sync { .. } => Txn::Error(ErrorCode::Unimplemented),
+        };
+        (header, txn)
+    }
+
+    /// `SyncRequestProcessor`: the transaction goes to the log, fsynced.
+    pub(crate) fn log_txn(&mut self, ctx: &mut Context<'_>, header: &TxnHeader, txn: &Txn) {
         let v = self.version();
         let mut ops = vec![FileOp::CreateDir {
             path: VERSION_DIR.to_owned(),
@@ -670,8 +907,41 @@ impl Standalone {
         }
         self.txn_log.sync(&mut ops);
         self.write(ctx, ops);
+        // snapCount 100000: a new log and a snapshot after half plus a random half.
+        if self.snap_roll == 0 {
+            self.snap_roll = 50_000 + ctx.random_below(50_000);
+        }
+        if self.txn_log.since_snapshot > self.snap_roll {
+            self.txn_log.roll();
+            self.snap_roll = 0;
+            self.take_snapshot(ctx);
+        }
+    }
+
+    /// `FinalRequestProcessor`: a committed transaction applies; the
+    /// watches it fires are sent, then the local client that asked gets
+    /// its answer.
+    pub(crate) fn apply_committed(&mut self, ctx: &mut Context<'_>, header: &TxnHeader, txn: &Txn) {
+        let v = self.version();
+        let now_ms = ctx.now().unix_millis() as i64;
         let applied = self.tree.apply(header, txn);
         self.outstanding.applied(header.zxid);
+        let session = header.session;
+        match txn {
+            Txn::CreateSession { timeout_ms } => {
+                self.sessions.add(session, *timeout_ms, now_ms);
+                if let Some(conn) = self.pending_connects.remove(&session) {
+                    if self.conns.contains_key(&conn) {
+                        self.established(ctx, conn, session, *timeout_ms);
+                    }
+                }
+            }
+            Txn::CloseSession => {
+                self.sessions.remove(session);
+                self.tree.watches.remove_watcher(session);
+            }
+            _ => {}
+        }
         for (watcher, path, event) in applied.fired.clone() {
             if let Some(&conn) = self.session_conn.get(&watcher) {
                 self.send(
@@ -685,16 +955,144 @@ impl Standalone {
                 );
             }
         }
-        // snapCount 100000: a new log and a snapshot after half plus a random half.
-        if self.snap_roll == 0 {
-            self.snap_roll = 50_000 + ctx.random_below(50_000);
+        let asked = self.pending.remove(&(session, header.cxid));
+        if let Txn::CloseSession = txn {
+            if let Some(conn) = self.session_conn.remove(&session) {
+                if let Some(req) = &asked {
+                    self.send(
+                        ctx,
+                        req.conn,
+                        ZkPacket::Reply {
+                            xid: req.xid,
+                            zxid: header.zxid,
+                            result: Ok(ReplyBody::Empty),
+                        },
+                    );
+                }
+                if let Some(c) = self.conns.remove(&conn) {
+                    if v == ZkVersion::V3_3 {
+                        self.log(ctx, "INFO", CNXN, &format!("Closed socket connection for client /{} which had sessionid 0x{session:x}", c.peer));
+                    }
+                }
+                self.blocked.remove(&conn);
+                ctx.close(conn);
+            }
+            self.schedule_expiry(ctx);
+            return;
         }
-        if self.txn_log.since_snapshot > self.snap_roll {
-            self.txn_log.roll();
-            self.snap_roll = 0;
-            self.take_snapshot(ctx);
+        if let Some(req) = asked {
+            let result = self.reply_for(txn, &applied);
+            let zxid = match v {
+                ZkVersion::V3_3 => header.zxid,
+                ZkVersion::V3_5 => self.tree.last_processed_zxid,
+            };
+            if let Some(c) = self.conns.get_mut(&req.conn) {
+                c.last_zxid = zxid;
+            }
+            self.send(
+                ctx,
+                req.conn,
+                ZkPacket::Reply {
+                    xid: req.xid,
+                    zxid,
+                    result,
+                },
+            );
+            self.unblock(ctx, req.conn);
         }
-        applied
+        self.schedule_expiry(ctx);
+    }
+
+    /// A sync came back from the leader: every write before it is applied here.
+    pub(crate) fn sync_done(&mut self, ctx: &mut Context<'_>, session: i64, cxid: i32, path: &str) {
+        if let Some(req) = self.pending.remove(&(session, cxid)) {
+            let zxid = self.tree.last_processed_zxid;
+            self.send(
+                ctx,
+                req.conn,
+                ZkPacket::Reply {
+                    xid: req.xid,
+                    zxid,
+                    result: Ok(ReplyBody::Synced {
+                        path: path.to_owned(),
+                    }),
+                },
+            );
+            self.unblock(ctx, req.conn);
+        }
+    }
+
+    /// The answer a write gets once its transaction applied.
+    fn reply_for(&self, txn: &Txn, applied: &Applied) -> Result<ReplyBody, ErrorCode> {
+        match txn {
+            Txn::Error(code) => Err(*code),
+            Txn::Create { .. } => Ok(ReplyBody::Created {
+                path: applied.created.clone().unwrap_or_default(),
+            }),
+            Txn::Delete { .. } | Txn::Check { .. } => Ok(ReplyBody::Empty),
+            Txn::SetData { path, .. } | Txn::SetAcl { path, .. } => {
+                let node = self.tree.node(path).expect("just written");
+                Ok(ReplyBody::Stat(self.tree.client_stat(node)))
+            }
+            Txn::Multi(txns) => Ok(ReplyBody::Multi(self.multi_results(txns))),
+            Txn::CreateSession { .. } | Txn::CloseSession => Ok(ReplyBody::Empty),
+        }
+    }
+
+    /// A change from this server's client: committed here (standalone) or
+    /// handed to the ensemble.
+    pub(crate) fn submit(&mut self, ctx: &mut Context<'_>, sub: Submission) {
+        match self.role {
+            Role::Standalone => {
+                if let SubmissionKind::Sync { path } = &sub.kind {
+                    let path = path.clone();
+                    self.sync_done(ctx, sub.session, sub.cxid, &path);
+                    return;
+                }
+                let (header, txn) = self.prepare(ctx, &sub);
+                self.log_txn(ctx, &header, &txn);
+                self.apply_committed(ctx, &header, &txn);
+            }
+            Role::Leader | Role::Follower => self.to_quorum.push(sub),
+            Role::NotServing => {}
+        }
+    }
+
+    /// Requests that waited behind a write go on, until the next write.
+    fn unblock(&mut self, ctx: &mut Context<'_>, conn: ConnId) {
+        let Some(mut queue) = self.blocked.remove(&conn) else {
+            return;
+        };
+        while let Some((xid, op)) = queue.pop_front() {
+            let Some(session) = self.conns.get(&conn).and_then(|c| c.session) else {
+                return;
+            };
+            self.process_request(ctx, conn, session, xid, op);
+            if let Some(rest) = self.blocked.get_mut(&conn) {
+                rest.extend(queue);
+                return;
+            }
+        }
+    }
+
+    /// Drops every client and the work in flight (a leader or follower that
+    /// lost its ensemble; it now looks for a leader).
+    pub(crate) fn stop_serving(&mut self, ctx: &mut Context<'_>) {
+        self.role = Role::NotServing;
+        let conns: Vec<ConnId> = self.conns.keys().copied().collect();
+        for conn in conns {
+            ctx.close(conn);
+        }
+        self.conns.clear();
+        self.session_conn.clear();
+        self.pending.clear();
+        self.pending_connects.clear();
+        self.blocked.clear();
+        self.to_quorum.clear();
+        self.touched.clear();
+        self.outstanding = Outstanding::default();
+        self.tree.watches = Default::default();
+        self.schedule_expiry(ctx);
     }
 
     fn connect(
@@ -728,16 +1126,17 @@ impl Standalone {
                 );
             }
             let id = self.sessions.next_id();
-            let header = self.header(ctx, id, 0);
-            self.commit(
+            self.pending_connects.insert(id, conn);
+            self.submit(
                 ctx,
-                &header,
-                &Txn::CreateSession {
-                    timeout_ms: timeout,
+                Submission {
+                    session: id,
+                    cxid: 0,
+                    kind: SubmissionKind::CreateSession {
+                        timeout_ms: timeout,
+                    },
                 },
             );
-            self.sessions.add(id, timeout, now_ms);
-            self.established(ctx, conn, id, timeout);
         } else {
             if v == ZkVersion::V3_3 {
                 self.log(
@@ -816,9 +1215,29 @@ impl Standalone {
     }
 
     fn request(&mut self, ctx: &mut Context<'_>, conn: ConnId, session: i64, xid: i32, op: Op) {
-        let v = self.version();
+        if let Some(queue) = self.blocked.get_mut(&conn) {
+            queue.push_back((xid, op));
+            return;
+        }
+        self.process_request(ctx, conn, session, xid, op);
+    }
+
+    /// One request of a session, in its order: reads are answered here;
+    /// writes go through the pipeline, and the session's next requests wait.
+    fn process_request(
+        &mut self,
+        ctx: &mut Context<'_>,
+        conn: ConnId,
+        session: i64,
+        xid: i32,
+        op: Op,
+    ) {
         let now_ms = ctx.now().unix_millis() as i64;
-        if !self.sessions.touch(session, now_ms) {
+        let alive = match self.role {
+            Role::Follower => self.sessions.get(session).is_some_and(|s| !s.closing),
+            _ => self.sessions.touch(session, now_ms),
+        };
+        if !alive {
             let last = self.tree.last_processed_zxid;
             self.send(
                 ctx,
@@ -831,6 +1250,10 @@ impl Standalone {
             );
             return;
         }
+        if self.role == Role::Follower {
+            let timeout = self.sessions.get(session).map_or(0, |s| s.timeout_ms);
+            self.touched.insert(session, timeout);
+        }
         self.schedule_expiry(ctx);
         if let Some(c) = self.conns.get_mut(&conn) {
             c.last_op = cons_op(&op);
@@ -839,43 +1262,25 @@ impl Standalone {
             }
         }
         let last = self.tree.last_processed_zxid;
-        let (zxid, result) = match op {
-            Op::Ping => (last, Ok(ReplyBody::Empty)),
-            Op::CloseSession => {
-                self.sessions.set_closing(session);
-                let header = self.header(ctx, session, xid);
-                if v == ZkVersion::V3_3 {
-                    self.log(
-                        ctx,
-                        "INFO",
-                        PRP,
-                        &format!("Processed session termination for sessionid: 0x{session:x}"),
-                    );
-                }
-                self.commit(ctx, &header, &Txn::CloseSession);
-                self.sessions.remove(session);
-                self.session_conn.remove(&session);
-                self.tree.watches.remove_watcher(session);
+        let kind = match op {
+            Op::Ping => {
                 self.send(
                     ctx,
                     conn,
                     ZkPacket::Reply {
-                        xid,
-                        zxid: header.zxid,
+                        xid: PING_XID,
+                        zxid: last,
                         result: Ok(ReplyBody::Empty),
                     },
                 );
-                if v == ZkVersion::V3_3 {
-                    let peer = self.conns[&conn].peer;
-                    self.log(ctx, "INFO", CNXN, &format!("Closed socket connection for client /{peer} which had sessionid 0x{session:x}"));
-                }
-                self.conns.remove(&conn);
-                ctx.close(conn);
-                self.schedule_expiry(ctx);
                 return;
             }
-            Op::Write(write) => self.write_request(ctx, session, xid, &write),
-            Op::Sync { path } => (last, Ok(ReplyBody::Synced { path })),
+            Op::CloseSession => {
+                self.sessions.set_closing(session);
+                SubmissionKind::CloseSession
+            }
+            Op::Write(write) => SubmissionKind::Write(write),
+            Op::Sync { path } => SubmissionKind::Sync { path },
             Op::SetWatches {
                 relative_zxid,
                 data,
@@ -883,65 +1288,45 @@ impl Standalone {
                 child,
             } => {
                 self.set_watches(ctx, conn, session, relative_zxid, &data, &exist, &child);
-                (last, Ok(ReplyBody::Empty))
+                self.send(
+                    ctx,
+                    conn,
+                    ZkPacket::Reply {
+                        xid,
+                        zxid: last,
+                        result: Ok(ReplyBody::Empty),
+                    },
+                );
+                return;
             }
-            read => (last, self.read(session, &read)),
-        };
-        if let Some(c) = self.conns.get_mut(&conn) {
-            c.last_zxid = zxid;
-        }
-        let xid = if matches!(xid, PING_XID) {
-            PING_XID
-        } else {
-            xid
-        };
-        self.send(ctx, conn, ZkPacket::Reply { xid, zxid, result });
-    }
-
-    fn write_request(
-        &mut self,
-        ctx: &mut Context<'_>,
-        session: i64,
-        xid: i32,
-        write: &WriteOp,
-    ) -> (i64, Result<ReplyBody, ErrorCode>) {
-        let v = self.version();
-        let header = self.header(ctx, session, xid);
-        let txn = self
-            .outstanding
-            .prepare(&self.tree, session, header.zxid, header.time, write);
-        if let (ZkVersion::V3_3, Txn::Error(code)) = (v, &txn) {
-            let path = write_path(write);
-            let error_path = match (code, write) {
-                (ErrorCode::NoNode, WriteOp::Create { .. }) => {
-                    crate::tree::parent_of(path).to_owned()
+            read => {
+                let result = self.read(session, &read);
+                if let Some(c) = self.conns.get_mut(&conn) {
+                    c.last_zxid = last;
                 }
-                _ => path.to_owned(),
-            };
-            self.log(ctx, "INFO", PRP, &format!(
-                "Got user-level KeeperException when processing sessionid:0x{session:x} type:{} cxid:0x{xid:x} zxid:0xfffffffffffffffe txntype:unknown reqpath:n/a Error Path:{error_path} Error:KeeperErrorCode = {} for {error_path}",
-                write_name(write), code.text()
-            ));
-        }
-        let applied = self.commit(ctx, &header, &txn);
-        let result = match &txn {
-            Txn::Error(code) => Err(*code),
-            Txn::Create { .. } => Ok(ReplyBody::Created {
-                path: applied.created.clone().unwrap_or_default(),
-            }),
-            Txn::Delete { .. } | Txn::Check { .. } => Ok(ReplyBody::Empty),
-            Txn::SetData { path, .. } | Txn::SetAcl { path, .. } => {
-                let node = self.tree.node(path).expect("just written");
-                Ok(ReplyBody::Stat(self.tree.client_stat(node)))
+                self.send(
+                    ctx,
+                    conn,
+                    ZkPacket::Reply {
+                        xid,
+                        zxid: last,
+                        result,
+                    },
+                );
+                return;
             }
-            Txn::Multi(txns) => Ok(ReplyBody::Multi(self.multi_results(txns))),
-            Txn::CreateSession { .. } | Txn::CloseSession => Ok(ReplyBody::Empty),
         };
-        let zxid = match v {
-            ZkVersion::V3_3 => header.zxid,
-            ZkVersion::V3_5 => self.tree.last_processed_zxid,
-        };
-        (zxid, result)
+        self.pending
+            .insert((session, xid), PendingRequest { conn, xid });
+        self.blocked.insert(conn, Default::default());
+        self.submit(
+            ctx,
+            Submission {
+                session,
+                cxid: xid,
+                kind,
+            },
+        );
     }
 
     fn multi_results(&self, txns: &[Txn]) -> Vec<OpResult> {
@@ -1086,8 +1471,8 @@ impl Standalone {
         }
     }
 
+    /// Sessions whose time is up end with a closeSession of their own.
     fn expire_sessions(&mut self, ctx: &mut Context<'_>) {
-        let v = self.version();
         let now_ms = ctx.now().unix_millis() as i64;
         for (session, timeout) in self.sessions.expire(now_ms) {
             self.log(
@@ -1096,26 +1481,14 @@ impl Standalone {
                 ZKS,
                 &format!("Expiring session 0x{session:x}, timeout of {timeout}ms exceeded"),
             );
-            let header = self.header(ctx, session, 0);
-            if v == ZkVersion::V3_3 {
-                self.log(
-                    ctx,
-                    "INFO",
-                    PRP,
-                    &format!("Processed session termination for sessionid: 0x{session:x}"),
-                );
-            }
-            self.commit(ctx, &header, &Txn::CloseSession);
-            self.sessions.remove(session);
-            self.tree.watches.remove_watcher(session);
-            if let Some(conn) = self.session_conn.remove(&session) {
-                if let Some(c) = self.conns.remove(&conn) {
-                    if v == ZkVersion::V3_3 {
-                        self.log(ctx, "INFO", CNXN, &format!("Closed socket connection for client /{} which had sessionid 0x{session:x}", c.peer));
-                    }
-                }
-                ctx.close(conn);
-            }
+            self.submit(
+                ctx,
+                Submission {
+                    session,
+                    cxid: 0,
+                    kind: SubmissionKind::CloseSession,
+                },
+            );
         }
         self.schedule_expiry(ctx);
     }
@@ -1161,6 +1534,13 @@ impl Standalone {
     pub(crate) fn log_line(&self, ctx: &mut Context<'_>, level: &str, logger: &str, message: &str) {
         self.log(ctx, level, logger, message);
     }
+}
+
+/// `ZooKeeperServer`'s constructor line.
+fn created_line(config: &ServerConfig) -> String {
+    let (min, max) = config.session_timeout_bounds();
+    let data = format!("{}/{VERSION_DIR}", config.data_dir);
+    format!("Created server with tickTime {} minSessionTimeout {min} maxSessionTimeout {max} datadir {data} snapdir {data}", config.tick_time_ms)
 }
 
 fn persist_write(ops: &mut Vec<FileOp>, name: &str, data: Vec<u8>) {

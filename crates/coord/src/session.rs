@@ -82,7 +82,11 @@ impl SessionTracker {
                 closing: false,
             },
         );
-        self.next_session_id = self.next_session_id.max(id + 1);
+        // A reloaded session of this server's own is never handed out again
+        // (another server's ids carry its id in the top byte).
+        if id >> 56 == self.next_session_id >> 56 {
+            self.next_session_id = self.next_session_id.max(id + 1);
+        }
     }
 
     /// The client was heard from: its expiry moves. False if the session is gone.
