@@ -128,10 +128,6 @@ impl ZooKeeperMain {
                             ),
                         );
                     }
-                    if state == KeeperState::SyncConnected && self.command.is_some() {
-                        let words = self.command.take().unwrap_or_default();
-                        self.execute(ctx, words);
-                    }
                     if state == KeeperState::Expired || state == KeeperState::Closed {
                         self.fail_waiting(ctx, ErrorCode::SessionExpired);
                     }
@@ -1040,6 +1036,12 @@ impl Process for ZooKeeperMain {
                 }
                 let events = self.client.start(ctx);
                 self.client_events(ctx, events);
+                // 3.5 runs a command from the command line at once: it waits
+                // in the client's queue and fails with ConnectionLoss if no
+                // server answers.
+                if let Some(words) = self.command.take() {
+                    self.execute(ctx, words);
+                }
             }
             Event::Stdin(line) => {
                 self.lines.push_back(line);
