@@ -109,6 +109,16 @@ impl Signal {
         }
     }
 
+    /// What bash's job table says of a job this signal ended.
+    pub fn description(self) -> &'static str {
+        match self {
+            Signal::Hup => "Hangup",
+            Signal::Int => "Interrupt",
+            Signal::Kill => "Killed",
+            Signal::Term => "Terminated",
+        }
+    }
+
     pub fn from_number(n: i32) -> Option<Signal> {
         [Signal::Hup, Signal::Int, Signal::Kill, Signal::Term]
             .into_iter()

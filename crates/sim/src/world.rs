@@ -75,6 +75,8 @@ pub struct ProcessInfo {
     pub argv: Vec<String>,
     pub cwd: String,
     pub started: SimTime,
+    /// Its console is a terminal (started from a shell, not as a daemon).
+    pub on_terminal: bool,
 }
 
 /// Everything the world schedules.
@@ -163,6 +165,8 @@ struct Slot {
     stdout: String,
     stderr: String,
     status: Option<i32>,
+    /// Set when SIGKILL ended it (bash then reports `Killed`).
+    killed: bool,
 }
 
 impl std::fmt::Debug for Slot {
@@ -428,12 +432,14 @@ impl World {
                     argv,
                     cwd: cwd.to_owned(),
                     started: self.core.now,
+                    on_terminal: stdio == Stdio::Capture,
                 },
                 process: Some(process),
                 stdio,
                 stdout: String::new(),
                 stderr: String::new(),
                 status: None,
+                killed: false,
             },
         );
         let now = self.core.now;
@@ -476,6 +482,11 @@ impl World {
     /// The exit status once the process has ended (128 + n when a signal n ended it).
     pub fn exit_status(&self, pid: &ProcessId) -> Option<i32> {
         self.processes.get(pid).and_then(|s| s.status)
+    }
+
+    /// Whether SIGKILL ended the process (rather than its own exit).
+    pub fn was_killed(&self, pid: &ProcessId) -> bool {
+        self.processes.get(pid).is_some_and(|s| s.killed)
     }
 
     /// Forgets an ended process once its status has been collected.
@@ -528,6 +539,9 @@ impl World {
             },
         );
         if signal == Signal::Kill {
+            if let Some(slot) = self.processes.get_mut(pid) {
+                slot.killed = true;
+            }
             self.finish(pid, 128 + Signal::Kill.number());
         } else {
             let now = self.core.now;

@@ -4,6 +4,8 @@ use std::future::poll_fn;
 use std::task::Poll;
 use std::time::Duration;
 
+use sim::{ProcessId, Signal};
+
 use super::{Call, Printer};
 use crate::exec::job::{JobState, JobTable, LocalFuture, STATUS_TERMINATED};
 
@@ -96,7 +98,8 @@ async fn wait_for(call: &Call, number: u32) -> i32 {
         let table = call.session().jobs.borrow();
         match table.get(number).map(|j| j.state) {
             Some(JobState::Done(status)) => Poll::Ready(status),
-            Some(JobState::Terminated) | None => Poll::Ready(STATUS_TERMINATED),
+            Some(JobState::Signaled(signal)) => Poll::Ready(128 + signal.number()),
+            None => Poll::Ready(STATUS_TERMINATED),
             Some(JobState::Running | JobState::Stopped) => Poll::Pending,
         }
     })
@@ -148,57 +151,102 @@ pub fn wait(call: Call) -> LocalFuture<i32> {
     })
 }
 
-/// `kill [-SIGNAL] %n | pid ...`: ends jobs of this shell.
+/// `kill [-s SIGNAL | -n NUM | -SIGNAL] %n | pid ...`: sends a signal to
+/// jobs of this shell and to programs of the world on this host. A program
+/// decides what a signal does (Java exits with 128 + its number); SIGKILL
+/// ends it at once. A job that runs no program ends as bash reports it.
 pub fn kill(call: &Call, p: &mut Printer) -> i32 {
-    let mut targets = call.args[1..].iter().peekable();
-    if targets
-        .peek()
-        .is_some_and(|a| a.starts_with('-') && a.len() > 1)
-    {
-        let signal = targets.next().expect("peeked");
-        if signal == "-l" {
-            p.out(" 1) SIGHUP\t 2) SIGINT\t 3) SIGQUIT\t 9) SIGKILL\t15) SIGTERM\n");
-            return 0;
-        }
-        if signal == "-s" {
-            targets.next();
-        }
-    }
-    let targets: Vec<&String> = targets.collect();
-    if targets.is_empty() {
-        p.err("kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n");
-        return 2;
-    }
-    let mut status = 0;
-    let mut table = call.session().jobs.borrow_mut();
-    for target in targets {
-        let number = if target.starts_with('%') {
-            job_number(&table, Some(target)).map_err(|m| format!("bash: kill: {m}\n"))
-        } else {
-            match target.parse::<u32>() {
-                Ok(pid) => table
-                    .entries()
-                    .find(|e| e.pid == pid)
-                    .map(|e| e.number)
-                    .ok_or_else(|| format!("bash: kill: ({pid}) - No such process\n")),
-                Err(_) => Err(format!(
-                    "bash: kill: {target}: arguments must be process or job IDs\n"
-                )),
+    const USAGE: &str = "kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n";
+    let mut args = call.args[1..].iter().peekable();
+    let mut signal = Signal::Term;
+    if let Some(first) = args.peek().filter(|a| a.starts_with('-') && a.len() > 1) {
+        let first = first.as_str();
+        args.next();
+        let spec = match first {
+            "-l" => {
+                p.out(" 1) SIGHUP\t 2) SIGINT\t 9) SIGKILL\t15) SIGTERM\n");
+                return 0;
+            }
+            "-s" | "-n" => match args.next() {
+                Some(spec) => spec.as_str(),
+                None => {
+                    p.err(format!(
+                        "bash: kill: {first}: option requires an argument\n{USAGE}"
+                    ));
+                    return 2;
+                }
+            },
+            "--" => "TERM",
+            other => &other[1..],
+        };
+        signal = match spec
+            .parse::<i32>()
+            .ok()
+            .map_or_else(|| Signal::from_name(spec), Signal::from_number)
+        {
+            Some(s) => s,
+            None => {
+                p.err(format!(
+                    "bash: kill: {spec}: invalid signal specification\n"
+                ));
+                return 1;
             }
         };
-        match number {
-            Ok(n) => {
-                table
-                    .get_mut(n)
-                    .expect("resolved job exists")
-                    .kill_requested = true
+    }
+    let targets: Vec<&String> = args.collect();
+    if targets.is_empty() {
+        p.err(format!("bash: {USAGE}"));
+        return 2;
+    }
+    let session = call.session();
+    let mut status = 0;
+    let mut table = session.jobs.borrow_mut();
+    let mut world = session.shared.world.borrow_mut();
+    for target in targets {
+        let job = if target.starts_with('%') {
+            match job_number(&table, Some(target)) {
+                Ok(n) => Some(n),
+                Err(m) => {
+                    p.err(format!("bash: kill: {m}\n"));
+                    status = 1;
+                    continue;
+                }
             }
-            Err(message) => {
-                p.err(message);
+        } else {
+            let Ok(pid) = target.parse::<u32>() else {
+                p.err(format!(
+                    "bash: kill: {target}: arguments must be process or job IDs\n"
+                ));
                 status = 1;
+                continue;
+            };
+            match table.entries().find(|e| e.pid == pid) {
+                Some(e) => Some(e.number),
+                None => {
+                    let program = ProcessId {
+                        host: session.host.clone(),
+                        pid,
+                    };
+                    if !world.signal(&program, signal) {
+                        p.err(format!("bash: kill: ({pid}) - No such process\n"));
+                        status = 1;
+                    }
+                    None
+                }
+            }
+        };
+        if let Some(n) = job {
+            let entry = table.get_mut(n).expect("resolved job exists");
+            let signalled = entry
+                .ctl
+                .process()
+                .is_some_and(|program| world.signal(&program, signal));
+            if !signalled {
+                entry.kill_requested = Some(signal);
             }
         }
     }
+    session.shared.activity.bump();
     status
 }
 

@@ -8,6 +8,7 @@ mod jobs;
 mod ls;
 mod net;
 mod options;
+mod procs;
 mod test;
 mod text;
 
@@ -99,11 +100,13 @@ const BUILTINS: &[(&str, Builtin)] = &[
     ("history", Builtin::Sync(text::history)),
     ("hostname", Builtin::Sync(text::hostname)),
     ("jobs", Builtin::Sync(jobs::jobs)),
+    ("jps", Builtin::Sync(procs::jps)),
     ("kill", Builtin::Sync(jobs::kill)),
     ("ls", Builtin::Sync(ls::ls)),
     ("mkdir", Builtin::Sync(fileops::mkdir)),
     ("mv", Builtin::Sync(fileops::mv)),
     ("nc", Builtin::Async(net::nc)),
+    ("ps", Builtin::Sync(procs::ps)),
     ("pwd", Builtin::Sync(files::pwd)),
     ("rm", Builtin::Sync(fileops::rm)),
     ("sleep", Builtin::Async(jobs::sleep)),

@@ -7,6 +7,8 @@ use std::pin::Pin;
 use std::rc::{Rc, Weak};
 use std::task::{Context, Poll};
 
+use sim::{ProcessId, Signal};
+
 /// A boxed future that lives on the shell's single thread.
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
@@ -29,6 +31,10 @@ pub struct JobCtl {
     forward_to: RefCell<Vec<Weak<JobCtl>>>,
     /// Jobs this one waits for (`fg`, `wait`).
     awaiting: RefCell<Vec<Weak<JobCtl>>>,
+    /// The program of the world this job runs now (`kill` signals it).
+    process: RefCell<Option<ProcessId>>,
+    /// That program was ended by SIGKILL.
+    killed: Cell<bool>,
 }
 
 impl JobCtl {
@@ -117,7 +123,28 @@ impl Drop for AwaitGuard {
     }
 }
 
-impl JobCtl {}
+impl JobCtl {
+    /// Notes the world program the job runs until [`JobCtl::detach_process`].
+    pub fn attach_process(&self, pid: ProcessId) {
+        *self.process.borrow_mut() = Some(pid);
+    }
+
+    /// The program has ended; `killed` if SIGKILL ended it.
+    pub fn detach_process(&self, killed: bool) {
+        *self.process.borrow_mut() = None;
+        if killed {
+            self.killed.set(true);
+        }
+    }
+
+    pub fn process(&self) -> Option<ProcessId> {
+        self.process.borrow().clone()
+    }
+
+    pub fn was_killed(&self) -> bool {
+        self.killed.get()
+    }
+}
 
 /// Runs `fut` until it ends or the job is interrupted (then: status 130).
 pub fn interruptible(job: Rc<JobCtl>, fut: LocalFuture<i32>) -> impl Future<Output = i32> {
@@ -191,7 +218,8 @@ pub enum JobState {
     Running,
     Stopped,
     Done(i32),
-    Terminated,
+    /// Ended by a signal it did not handle (`Terminated`, `Killed`).
+    Signaled(Signal),
 }
 
 /// One entry of bash's job table (`[1]+  Running   sleep 10 &`).
@@ -202,8 +230,8 @@ pub struct JobEntry {
     pub text: String,
     pub ctl: Rc<JobCtl>,
     pub state: JobState,
-    /// `kill %n` asked for this job to end.
-    pub kill_requested: bool,
+    /// `kill %n` sent this signal to a job that runs no world program.
+    pub kill_requested: Option<Signal>,
 }
 
 /// The background jobs of one shell, by job number.
@@ -234,7 +262,7 @@ impl JobTable {
                 text,
                 ctl,
                 state: JobState::Running,
-                kill_requested: false,
+                kill_requested: None,
             },
         );
         self.spawned.push((number, fut));
@@ -285,7 +313,7 @@ impl JobTable {
             JobState::Stopped => "Stopped".to_owned(),
             JobState::Done(0) => "Done".to_owned(),
             JobState::Done(code) => format!("Exit {code}"),
-            JobState::Terminated => "Terminated".to_owned(),
+            JobState::Signaled(signal) => signal.description().to_owned(),
         };
         let text = if job.state == JobState::Running {
             format!("{} &", job.text)

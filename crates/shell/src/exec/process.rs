@@ -58,6 +58,7 @@ pub async fn run_attached(
         shared: session.shared.clone(),
         pid: pid.clone(),
     };
+    call.interp.job.attach_process(pid.clone());
     session.shared.activity.bump();
     let job = call.interp.job.clone();
     let mut interrupted = false;
@@ -73,6 +74,8 @@ pub async fn run_attached(
         }
         let status = session.shared.world.borrow().exit_status(&pid);
         if let Some(status) = status {
+            let killed = session.shared.world.borrow().was_killed(&pid);
+            job.detach_process(killed);
             drop(attached);
             return status;
         }

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
+use sim::Signal;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::completion;
@@ -176,14 +177,15 @@ impl Terminal {
             let table = self.session.jobs.borrow();
             match table.get(number) {
                 Some(job) => (job.kill_requested, job.ctl.clone()),
-                None => (true, JobCtl::new(false)),
+                None => (Some(Signal::Term), JobCtl::new(false)),
             }
         };
-        let result = if kill {
-            Some(JobState::Terminated)
+        let result = if let Some(signal) = kill {
+            Some(JobState::Signaled(signal))
         } else {
             let fut = self.background.get_mut(&number).expect("listed job");
             match fut.as_mut().poll(cx) {
+                Poll::Ready(_) if ctl.was_killed() => Some(JobState::Signaled(Signal::Kill)),
                 Poll::Ready(status) => Some(JobState::Done(status)),
                 Poll::Pending => None,
             }
@@ -400,7 +402,7 @@ impl Terminal {
                 self.session.screen.write_str(&format!("{line}\n"));
                 if matches!(
                     table.get(number).map(|j| j.state),
-                    Some(JobState::Done(_) | JobState::Terminated)
+                    Some(JobState::Done(_) | JobState::Signaled(_))
                 ) {
                     table.remove(number);
                 }
