@@ -584,17 +584,7 @@ impl ZkServer {
                 i64::from_str_radix(n.rsplit('.').next().unwrap_or("0"), 16).unwrap_or(0)
             })
             .cloned();
-        let now_ms = ctx.now().unix_millis() as i64;
-        let ids: Vec<i64> = self.sessions.ids().collect();
-        for id in ids {
-            self.sessions.remove(id);
-        }
-        for (id, timeout) in &restored.sessions {
-            self.sessions.add(*id, *timeout, now_ms);
-        }
-        self.tree = restored.tree;
-        self.outstanding = Outstanding::default();
-        self.next_zxid = restored.last_zxid + 1;
+        self.replace_database(ctx, &restored.sessions, restored.tree, restored.last_zxid);
         self.txn_log.roll();
         if let Some(name) = &newest {
             self.log(
@@ -615,18 +605,30 @@ impl ZkServer {
         bytes: &[u8],
     ) -> Result<(), String> {
         let restored = persist::parse_snapshot(self.version(), bytes, zxid)?;
+        self.replace_database(ctx, &restored.sessions, restored.tree, zxid);
+        Ok(())
+    }
+
+    /// Takes a whole database (tree and sessions) as of `last_zxid`,
+    /// dropping what it had and what it had not finished.
+    fn replace_database(
+        &mut self,
+        ctx: &Context<'_>,
+        sessions: &BTreeMap<i64, i32>,
+        tree: DataTree,
+        last_zxid: i64,
+    ) {
         let now_ms = ctx.now().unix_millis() as i64;
         let ids: Vec<i64> = self.sessions.ids().collect();
         for id in ids {
             self.sessions.remove(id);
         }
-        for (id, timeout) in &restored.sessions {
+        for (id, timeout) in sessions {
             self.sessions.add(*id, *timeout, now_ms);
         }
-        self.tree = restored.tree;
+        self.tree = tree;
         self.outstanding = Outstanding::default();
-        self.next_zxid = zxid + 1;
-        Ok(())
+        self.next_zxid = last_zxid + 1;
     }
 
     /// A follower drops the transactions it logged after `zxid` (`TRUNC`)

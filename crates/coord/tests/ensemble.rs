@@ -10,17 +10,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use std::time::Duration;
 
+mod common;
+
+use common::{spawn_four_letters, start_server, KAFKA_HOME};
 use coord::client::{ClientEvent, ZkClient};
-use coord::jvm::Environment;
 use coord::proto::{Op, ReplyBody};
-use coord::server::QuorumPeerMain;
 use coord::{CreateMode, ErrorCode, KeeperState, ZkVersion};
 use sim::{
-    downcast, Context, Event, LinkConfig, Process, ProcessId, RawBytes, Signal, SimTime, Stdio,
-    TimerKind, World, WorldConfig,
+    Context, Event, LinkConfig, Process, ProcessId, Signal, SimTime, Stdio, TimerKind, World,
+    WorldConfig,
 };
 
-const KAFKA_HOME: &str = "/root/kafka";
 const SERVERS: [&str; 3] = ["kafka-1", "kafka-2", "kafka-3"];
 const CLIENT_HOSTS: [&str; 2] = ["app-1", "app-2"];
 const CONNECT: &str = "kafka-1:2181,kafka-2:2181,kafka-3:2181";
@@ -61,30 +61,6 @@ fn ensemble_world(seed: u64) -> World {
         }
     }
     w
-}
-
-fn start_server(w: &mut World, host: &str, version: ZkVersion) -> ProcessId {
-    let env = Environment {
-        host_name: host.into(),
-        class_path: ":/root/kafka/libs/zookeeper.jar".into(),
-        user_dir: KAFKA_HOME.into(),
-    };
-    let server = QuorumPeerMain::new(
-        version,
-        vec!["config/zookeeper.properties".into()],
-        env,
-        None,
-    );
-    w.spawn(
-        host,
-        vec![
-            "java".into(),
-            "org.apache.zookeeper.server.quorum.QuorumPeerMain".into(),
-        ],
-        KAFKA_HOME,
-        Stdio::Capture,
-        Box::new(server),
-    )
 }
 
 /// The servers of an ensemble, with everything each has printed.
@@ -474,45 +450,8 @@ fn probe(
 }
 
 /// Asks a server a four-letter word.
-struct FourLetters {
-    host: &'static str,
-    word: &'static str,
-    answer: Rc<RefCell<String>>,
-}
-
-impl Process for FourLetters {
-    fn handle(&mut self, ctx: &mut Context<'_>, event: Event) {
-        match event {
-            Event::Start if ctx.connect(self.host, 2181).is_err() => ctx.exit(1),
-            Event::Connected { conn } => {
-                ctx.send(conn, Box::new(RawBytes(self.word.as_bytes().to_vec())))
-            }
-            Event::Received { message, .. } => {
-                if let Ok(raw) = downcast::<RawBytes>(message) {
-                    self.answer
-                        .borrow_mut()
-                        .push_str(&String::from_utf8_lossy(&raw.0));
-                }
-            }
-            Event::Closed { .. } | Event::ConnectFailed { .. } => ctx.exit(0),
-            _ => {}
-        }
-    }
-}
-
 fn four_letters(w: &mut World, e: &mut Ensemble, host: &'static str, word: &'static str) -> String {
-    let answer = Rc::new(RefCell::new(String::new()));
-    w.spawn(
-        "app-2",
-        vec!["nc".into()],
-        "/",
-        Stdio::Null,
-        Box::new(FourLetters {
-            host,
-            word,
-            answer: answer.clone(),
-        }),
-    );
+    let answer = spawn_four_letters(w, "app-2", host, word);
     run_for(w, e, 0.2);
     answer.take()
 }

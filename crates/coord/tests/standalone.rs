@@ -7,17 +7,16 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::Duration;
 
+mod common;
+
+use common::{spawn_four_letters, start_server, KAFKA_HOME};
 use coord::client::{ClientEvent, ZkClient};
-use coord::jvm::Environment;
 use coord::proto::{Op, ReplyBody};
-use coord::server::QuorumPeerMain;
 use coord::{CreateMode, ErrorCode, EventType, KeeperState, ZkVersion};
 use sim::{
-    downcast, Context, Event, Process, ProcessId, RawBytes, Signal, SimTime, Stdio, TimerKind,
-    World, WorldConfig,
+    Context, Event, Process, ProcessId, Signal, SimTime, Stdio, TimerKind, World, WorldConfig,
 };
 
-const KAFKA_HOME: &str = "/root/kafka";
 const CONFIG: &str =
     "dataDir=/tmp/zookeeper\nclientPort=2181\nmaxClientCnxns=0\nadmin.enableServer=false\n";
 
@@ -34,30 +33,6 @@ fn world() -> World {
         .unwrap();
     }
     w
-}
-
-fn start_server(w: &mut World, version: ZkVersion) -> ProcessId {
-    let env = Environment {
-        host_name: "kafka-1".into(),
-        class_path: ":/root/kafka/libs/zookeeper.jar".into(),
-        user_dir: KAFKA_HOME.into(),
-    };
-    let server = QuorumPeerMain::new(
-        version,
-        vec!["config/zookeeper.properties".into()],
-        env,
-        None,
-    );
-    w.spawn(
-        "kafka-1",
-        vec![
-            "java".into(),
-            "org.apache.zookeeper.server.quorum.QuorumPeerMain".into(),
-        ],
-        KAFKA_HOME,
-        Stdio::Capture,
-        Box::new(server),
-    )
 }
 
 fn run_for(w: &mut World, seconds: f64) {
@@ -199,7 +174,7 @@ fn texts(log: &Log) -> Vec<String> {
 #[test]
 fn each_release_starts_as_its_console_shows() {
     let mut w = world();
-    let server = start_server(&mut w, ZkVersion::V3_3);
+    let server = start_server(&mut w, "kafka-1", ZkVersion::V3_3);
     run_for(&mut w, 1.0);
     let out = lines(&w.take_output(&server).0);
     assert_eq!(out[..4], [
@@ -230,7 +205,7 @@ fn each_release_starts_as_its_console_shows() {
     );
 
     let mut w = world();
-    let server = start_server(&mut w, ZkVersion::V3_5);
+    let server = start_server(&mut w, "kafka-1", ZkVersion::V3_5);
     run_for(&mut w, 1.0);
     let out = lines(&w.take_output(&server).0);
     let snapshotting: Vec<&String> = out
@@ -251,7 +226,7 @@ fn each_release_starts_as_its_console_shows() {
     );
 
     // A second server on the same port.
-    let again = start_server(&mut w, ZkVersion::V3_5);
+    let again = start_server(&mut w, "kafka-1", ZkVersion::V3_5);
     run_for(&mut w, 1.0);
     assert_eq!(w.exit_status(&again), Some(1));
     let out = w.take_output(&again).0;
@@ -262,7 +237,7 @@ fn each_release_starts_as_its_console_shows() {
 fn clients_create_read_watch_and_see_zookeepers_errors() {
     for version in [ZkVersion::V3_3, ZkVersion::V3_5] {
         let mut w = world();
-        start_server(&mut w, version);
+        start_server(&mut w, "kafka-1", version);
         run_for(&mut w, 1.0);
         let (_, watcher) = script(
             &mut w,
@@ -344,7 +319,7 @@ fn clients_create_read_watch_and_see_zookeepers_errors() {
 fn an_expired_session_takes_its_ephemerals_and_a_restart_keeps_the_rest() {
     for version in [ZkVersion::V3_3, ZkVersion::V3_5] {
         let mut w = world();
-        let server = start_server(&mut w, version);
+        let server = start_server(&mut w, "kafka-1", version);
         run_for(&mut w, 1.0);
         let (owner, _) = script(
             &mut w,
@@ -383,7 +358,7 @@ fn an_expired_session_takes_its_ephemerals_and_a_restart_keeps_the_rest() {
 
         // Kill -9 the server, start it again: the data is read back.
         w.signal(&server, Signal::Kill);
-        let server = start_server(&mut w, version);
+        let server = start_server(&mut w, "kafka-1", version);
         run_for(&mut w, 1.0);
         let out = w.take_output(&server).0;
         assert!(
@@ -445,7 +420,7 @@ fn an_expired_session_takes_its_ephemerals_and_a_restart_keeps_the_rest() {
 fn a_session_survives_a_server_restart_shorter_than_its_timeout() {
     let version = ZkVersion::V3_5;
     let mut w = world();
-    let server = start_server(&mut w, version);
+    let server = start_server(&mut w, "kafka-1", version);
     run_for(&mut w, 1.0);
     let (_, log) = script(
         &mut w,
@@ -467,7 +442,7 @@ fn a_session_survives_a_server_restart_shorter_than_its_timeout() {
     run_for(&mut w, 2.0);
     w.signal(&server, Signal::Kill);
     run_for(&mut w, 5.0);
-    start_server(&mut w, version);
+    start_server(&mut w, "kafka-1", version);
     run_for(&mut w, 20.0);
     let seen = texts(&log);
     assert_eq!(
@@ -492,61 +467,23 @@ fn a_session_survives_a_server_restart_shorter_than_its_timeout() {
 }
 
 /// `echo <word> | nc localhost 2181`: what comes back.
-struct Nc {
-    word: &'static str,
-    out: Log,
-}
-
-impl Process for Nc {
-    fn handle(&mut self, ctx: &mut Context<'_>, event: Event) {
-        match event {
-            Event::Start => {
-                let conn = ctx.connect("localhost", 2181).unwrap();
-                ctx.send(
-                    conn,
-                    Box::new(RawBytes(format!("{}\n", self.word).into_bytes())),
-                );
-            }
-            Event::Received { message, .. } => {
-                let bytes = downcast::<RawBytes>(message).unwrap();
-                self.out
-                    .borrow_mut()
-                    .push(String::from_utf8(bytes.0).unwrap());
-            }
-            Event::Closed { .. } => ctx.exit(0),
-            _ => {}
-        }
-    }
-}
-
 fn nc(w: &mut World, word: &'static str) -> String {
-    let out = Log::default();
-    w.spawn(
-        "kafka-1",
-        vec!["nc".into()],
-        "/",
-        Stdio::Capture,
-        Box::new(Nc {
-            word,
-            out: out.clone(),
-        }),
-    );
+    let answer = spawn_four_letters(w, "kafka-1", "localhost", word);
     run_for(w, 0.5);
-    let text = out.borrow().concat();
-    text
+    answer.take()
 }
 
 #[test]
 fn four_letter_words_answer_as_each_release_does() {
     let mut w = world();
-    start_server(&mut w, ZkVersion::V3_3);
+    start_server(&mut w, "kafka-1", ZkVersion::V3_3);
     run_for(&mut w, 1.0);
     assert_eq!(nc(&mut w, "ruok"), "imok");
     assert_eq!(nc(&mut w, "srvr"), "Zookeeper version: 3.3.3-1203054, built on 11/17/2011 05:47 GMT\nLatency min/avg/max: 0/0/0\nReceived: 2\nSent: 0\nOutstanding: 0\nZxid: 0x0\nMode: standalone\nNode count: 4\n");
     assert_eq!(nc(&mut w, "mntr"), "", "3.3 does not know mntr: no answer");
 
     let mut w = world();
-    start_server(&mut w, ZkVersion::V3_5);
+    start_server(&mut w, "kafka-1", ZkVersion::V3_5);
     run_for(&mut w, 1.0);
     assert_eq!(
         nc(&mut w, "ruok"),
