@@ -270,6 +270,15 @@ impl ZooKeeperMain {
         false
     }
 
+    /// `printwatches on|off`; anything else leaves it as it is.
+    fn set_print_watches(&mut self, arg: Option<&String>) {
+        match arg.map(String::as_str) {
+            Some("on") => self.print_watches = true,
+            Some("off") => self.print_watches = false,
+            _ => {}
+        }
+    }
+
     fn usage_33(&self, ctx: &mut Context<'_>) {
         ctx.stderr(USAGE_33);
     }
@@ -291,11 +300,7 @@ impl ZooKeeperMain {
                 return;
             }
             "printwatches" => {
-                match args.first().map(String::as_str) {
-                    Some("on") => self.print_watches = true,
-                    Some("off") => self.print_watches = false,
-                    _ => {}
-                }
+                self.set_print_watches(args.first());
                 if args.is_empty() {
                     let state = if self.print_watches { "on" } else { "off" };
                     self.out(ctx, &format!("printwatches is {state}\n"));
@@ -457,11 +462,7 @@ impl ZooKeeperMain {
                 return;
             }
             "printwatches" => {
-                match args.first().map(String::as_str) {
-                    Some("on") => self.print_watches = true,
-                    Some("off") => self.print_watches = false,
-                    _ => {}
-                }
+                self.set_print_watches(args.first());
                 let state = if self.print_watches { "on" } else { "off" };
                 self.out(ctx, &format!("printwatches is {state}\n"));
                 return;

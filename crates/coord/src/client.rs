@@ -47,6 +47,20 @@ pub enum ClientEvent {
     },
 }
 
+impl ClientEvent {
+    /// The reply of a request that failed with `code` before any server answered.
+    fn failed(xid: i32, op: Op, code: ErrorCode) -> ClientEvent {
+        ClientEvent::Reply {
+            xid,
+            result: Err(KeeperError {
+                code,
+                path: op.path().map(str::to_owned),
+            }),
+            op,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
     /// Waiting before the next attempt.
@@ -267,14 +281,7 @@ impl ZkClient {
                 } else {
                     ErrorCode::SessionExpired
                 };
-                out.push(ClientEvent::Reply {
-                    xid,
-                    result: Err(KeeperError {
-                        code,
-                        path: op.path().map(str::to_owned),
-                    }),
-                    op,
-                });
+                out.push(ClientEvent::failed(xid, op, code));
             }
             State::Connected(conn) => {
                 self.pending.push_back((xid, op.clone()));
@@ -334,14 +341,7 @@ impl ZkClient {
             if op == Op::CloseSession || matches!(op, Op::SetWatches { .. }) {
                 continue;
             }
-            out.push(ClientEvent::Reply {
-                xid,
-                result: Err(KeeperError {
-                    code,
-                    path: op.path().map(str::to_owned),
-                }),
-                op,
-            });
+            out.push(ClientEvent::failed(xid, op, code));
         }
     }
 

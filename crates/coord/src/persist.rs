@@ -327,6 +327,17 @@ pub struct Restored {
     pub txns: Vec<(TxnHeader, Txn)>,
 }
 
+/// The transaction logs of a data directory, by the zxid each starts at.
+fn logs_by_zxid(files: &DirSnapshot) -> Vec<(i64, &String)> {
+    let mut logs: Vec<(i64, &String)> = files
+        .files
+        .keys()
+        .filter_map(|n| zxid_of(n, "log").map(|z| (z, n)))
+        .collect();
+    logs.sort();
+    logs
+}
+
 /// Loads the newest valid snapshot and replays the logs after it.
 pub fn restore(version: ZkVersion, files: &DirSnapshot) -> Result<Restored, String> {
     let mut snapshots: Vec<(i64, &String)> = files
@@ -349,12 +360,7 @@ pub fn restore(version: ZkVersion, files: &DirSnapshot) -> Result<Restored, Stri
         replayed: 0,
         txns: Vec::new(),
     });
-    let mut logs: Vec<(i64, &String)> = files
-        .files
-        .keys()
-        .filter_map(|n| zxid_of(n, "log").map(|z| (z, n)))
-        .collect();
-    logs.sort();
+    let logs = logs_by_zxid(files);
     for (_, name) in logs {
         for (header, txn) in read_log(version, &files.files[name]) {
             if header.zxid <= restored.last_zxid {
@@ -502,12 +508,7 @@ pub fn truncate_ops(version: ZkVersion, files: &DirSnapshot, zxid: i64) -> Vec<F
         .filter(|n| zxid_of(n, "snapshot").is_some_and(|z| z > zxid))
         .map(|n| FileOp::Delete { path: n.clone() })
         .collect();
-    let mut logs: Vec<(i64, &String)> = files
-        .files
-        .keys()
-        .filter_map(|n| zxid_of(n, "log").map(|z| (z, n)))
-        .collect();
-    logs.sort();
+    let logs = logs_by_zxid(files);
     for (first, name) in logs {
         if first > zxid {
             ops.push(FileOp::Delete { path: name.clone() });

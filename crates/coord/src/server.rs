@@ -203,6 +203,36 @@ impl QuorumPeerMain {
         ctx.exit(code);
     }
 
+    /// `QuorumPeerConfig.parse`'s first lines.
+    fn log_reading_config(&mut self, ctx: &mut Context<'_>, path: &str) {
+        self.log(
+            ctx,
+            "INFO",
+            QPC,
+            &format!("Reading configuration from: {path}"),
+        );
+        if self.version >= ZkVersion::V3_5 && !path.starts_with('/') && !path.starts_with("./") {
+            self.log(
+                ctx,
+                "WARN",
+                QPC,
+                &format!("{path} is relative. Prepend ./ to indicate that you're sure!"),
+            );
+        }
+    }
+
+    /// 3.5's lines on the client ports it will bind.
+    fn log_client_ports(&mut self, ctx: &mut Context<'_>, config: &ServerConfig) {
+        let port = config.client_port.unwrap_or(0);
+        self.log(
+            ctx,
+            "INFO",
+            QPC,
+            &format!("clientPortAddress is 0.0.0.0:{port}"),
+        );
+        self.log(ctx, "INFO", QPC, "secureClientPort is not set");
+    }
+
     fn start(&mut self, ctx: &mut Context<'_>) {
         let v = self.version;
         let Some(path) = self.args.first().cloned() else {
@@ -219,20 +249,7 @@ impl QuorumPeerMain {
         };
         let absolute = sim::fs::normalize(&self.env.user_dir, &path);
         let read = |ctx: &Context<'_>, p: &str| ctx.fs().borrow().read(p).ok();
-        self.log(
-            ctx,
-            "INFO",
-            QPC,
-            &format!("Reading configuration from: {path}"),
-        );
-        if v >= ZkVersion::V3_5 && !path.starts_with('/') && !path.starts_with("./") {
-            self.log(
-                ctx,
-                "WARN",
-                QPC,
-                &format!("{path} is relative. Prepend ./ to indicate that you're sure!"),
-            );
-        }
+        self.log_reading_config(ctx, &path);
         let text = match read(ctx, &absolute) {
             Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             None => {
@@ -267,14 +284,7 @@ impl QuorumPeerMain {
             }
         };
         if v >= ZkVersion::V3_5 {
-            let port = config.client_port.unwrap_or(0);
-            self.log(
-                ctx,
-                "INFO",
-                QPC,
-                &format!("clientPortAddress is 0.0.0.0:{port}"),
-            );
-            self.log(ctx, "INFO", QPC, "secureClientPort is not set");
+            self.log_client_ports(ctx, &config);
             let dcm = "org.apache.zookeeper.server.DatadirCleanupManager";
             self.log(ctx, "INFO", dcm, "autopurge.snapRetainCount set to 3");
             self.log(ctx, "INFO", dcm, "autopurge.purgeInterval set to 0");
@@ -311,29 +321,9 @@ impl QuorumPeerMain {
             );
         }
         // ZooKeeperServerMain parses the file again.
-        self.log(
-            ctx,
-            "INFO",
-            QPC,
-            &format!("Reading configuration from: {path}"),
-        );
+        self.log_reading_config(ctx, &path);
         if v >= ZkVersion::V3_5 {
-            if !path.starts_with('/') && !path.starts_with("./") {
-                self.log(
-                    ctx,
-                    "WARN",
-                    QPC,
-                    &format!("{path} is relative. Prepend ./ to indicate that you're sure!"),
-                );
-            }
-            let port = config.client_port.unwrap_or(0);
-            self.log(
-                ctx,
-                "INFO",
-                QPC,
-                &format!("clientPortAddress is 0.0.0.0:{port}"),
-            );
-            self.log(ctx, "INFO", QPC, "secureClientPort is not set");
+            self.log_client_ports(ctx, &config);
         }
         self.log(ctx, "INFO", ZKSM, "Starting server");
         if v >= ZkVersion::V3_5 {

@@ -120,19 +120,7 @@ impl PreferredReplicaElection {
                 utils_json::map_to_json(&[("version", "1"), ("partitions", &partitions)], false)
                     .into_bytes()
             }
-            Release::V2_8_2 => Value::Map(vec![
-                ("version".into(), Value::Int(1)),
-                (
-                    "partitions".into(),
-                    Value::List(
-                        self.partitions
-                            .iter()
-                            .map(TopicPartition::to_jackson)
-                            .collect(),
-                    ),
-                ),
-            ])
-            .to_bytes(),
+            Release::V2_8_2 => TopicPartition::jackson_list(&self.partitions).to_bytes(),
         }
     }
 

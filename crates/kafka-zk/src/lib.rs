@@ -106,6 +106,19 @@ impl TopicPartition {
         ])
     }
 
+    /// 2.8.2: `{"version":1,"partitions":[{"topic":…,"partition":…},…]}`,
+    /// the body of `/admin/preferred_replica_election` and of an ISR change
+    /// notification.
+    pub(crate) fn jackson_list(partitions: &[TopicPartition]) -> Value {
+        Value::Map(vec![
+            ("version".into(), Value::Int(1)),
+            (
+                "partitions".into(),
+                Value::List(partitions.iter().map(TopicPartition::to_jackson).collect()),
+            ),
+        ])
+    }
+
     /// 0.8.0: `{ "partition":0, "topic":"test" }`.
     pub(crate) fn to_0_8_0(&self) -> String {
         let partition = self.partition.to_string();

@@ -26,19 +26,7 @@ pub struct IsrChangeNotification {
 impl IsrChangeNotification {
     /// `{"version":1,"partitions":[{"topic":"test","partition":0}]}`.
     pub fn encode(&self) -> Vec<u8> {
-        Value::Map(vec![
-            ("version".into(), Value::Int(1)),
-            (
-                "partitions".into(),
-                Value::List(
-                    self.partitions
-                        .iter()
-                        .map(TopicPartition::to_jackson)
-                        .collect(),
-                ),
-            ),
-        ])
-        .to_bytes()
+        TopicPartition::jackson_list(&self.partitions).to_bytes()
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {

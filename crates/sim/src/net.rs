@@ -145,6 +145,33 @@ pub(crate) struct Socket {
     pub(crate) close_when_established: bool,
 }
 
+impl Socket {
+    /// A fresh end of a connection, nothing sent or received yet.
+    pub(crate) fn new(
+        owner: ProcessId,
+        (local, peer): (SocketAddr, SocketAddr),
+        peer_host: String,
+        peer_conn: Option<ConnId>,
+        state: SocketState,
+        now: SimTime,
+    ) -> Socket {
+        Socket {
+            owner,
+            local,
+            peer,
+            peer_host,
+            peer_conn,
+            state,
+            next_send: 0,
+            next_recv: 0,
+            early: Default::default(),
+            last_due: now,
+            waiting: Vec::new(),
+            close_when_established: false,
+        }
+    }
+}
+
 /// The network's state: sockets, listening ports, links and partitions.
 #[derive(Debug, Default)]
 pub(crate) struct Network {

@@ -122,20 +122,14 @@ impl Core {
         };
         self.net.sockets.insert(
             conn,
-            Socket {
-                owner: pid.clone(),
-                local,
-                peer,
-                peer_host: target.clone(),
-                peer_conn: None,
-                state: SocketState::SynSent,
-                next_send: 0,
-                next_recv: 0,
-                early: Default::default(),
-                last_due: self.now,
-                waiting: Vec::new(),
-                close_when_established: false,
-            },
+            Socket::new(
+                pid.clone(),
+                (local, peer),
+                target.clone(),
+                None,
+                SocketState::SynSent,
+                self.now,
+            ),
         );
         self.record(
             Some(&pid.host),
@@ -210,20 +204,14 @@ impl Core {
         self.take_port(&target, peer.port);
         self.net.sockets.insert(
             server_conn,
-            Socket {
-                owner: listener.clone(),
-                local: peer,
-                peer: local,
-                peer_host: client_host.clone(),
-                peer_conn: Some(conn),
-                state: SocketState::Established,
-                next_send: 0,
-                next_recv: 0,
-                early: Default::default(),
-                last_due: self.now,
-                waiting: Vec::new(),
-                close_when_established: false,
-            },
+            Socket::new(
+                listener.clone(),
+                (peer, local),
+                client_host.clone(),
+                Some(conn),
+                SocketState::Established,
+                self.now,
+            ),
         );
         self.record(
             Some(&target),

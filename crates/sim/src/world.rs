@@ -498,21 +498,16 @@ impl World {
 
     /// A line typed at the process's terminal.
     pub fn write_stdin(&mut self, pid: &ProcessId, line: String) {
-        if self.is_running(pid) {
-            let now = self.core.now;
-            self.core.schedule(
-                now,
-                TimerKind::OneShot,
-                Due::Stdin {
-                    pid: pid.clone(),
-                    line: Some(line),
-                },
-            );
-        }
+        self.stdin(pid, Some(line));
     }
 
     /// End of the process's input.
     pub fn close_stdin(&mut self, pid: &ProcessId) {
+        self.stdin(pid, None);
+    }
+
+    /// Delivers a line, or the end of input (`None`), now.
+    fn stdin(&mut self, pid: &ProcessId, line: Option<String>) {
         if self.is_running(pid) {
             let now = self.core.now;
             self.core.schedule(
@@ -520,7 +515,7 @@ impl World {
                 TimerKind::OneShot,
                 Due::Stdin {
                     pid: pid.clone(),
-                    line: None,
+                    line,
                 },
             );
         }

@@ -155,6 +155,11 @@ fn spawn(w: &mut World, host: &str, process: impl Process + 'static) -> ProcessI
     )
 }
 
+/// An echo server on `kafka-1:2181`.
+fn echo_on_2181(w: &mut World, log: Log) -> ProcessId {
+    spawn(w, "kafka-1", Echo { port: 2181, log })
+}
+
 /// A lossy, jittery three-host workload driven only by the seed.
 fn workload(seed: u64) -> String {
     let mut w = world(seed);
@@ -174,14 +179,7 @@ fn workload(seed: u64) -> String {
         );
     }
     let log: Log = Log::default();
-    spawn(
-        &mut w,
-        "kafka-1",
-        Echo {
-            port: 2181,
-            log: log.clone(),
-        },
-    );
+    echo_on_2181(&mut w, log.clone());
     for host in ["kafka-2", "kafka-3"] {
         spawn(&mut w, host, Client::new(("kafka-1", 2181), 20, &log));
     }
@@ -249,14 +247,7 @@ fn a_port_without_a_listener_refuses_at_once() {
 #[test]
 fn connecting_across_a_partition_retries_syns_until_it_heals_or_gives_up() {
     let mut w = world(1);
-    spawn(
-        &mut w,
-        "kafka-1",
-        Echo {
-            port: 2181,
-            log: Log::default(),
-        },
-    );
+    echo_on_2181(&mut w, Log::default());
     w.partition("kafka-1", "kafka-2");
     let healed = Log::default();
     let start = w.now();
@@ -294,14 +285,7 @@ fn connecting_across_a_partition_retries_syns_until_it_heals_or_gives_up() {
 fn data_waits_out_a_short_partition_and_a_long_one_times_the_sender_out() {
     let mut w = world(1);
     let server_log = Log::default();
-    spawn(
-        &mut w,
-        "kafka-1",
-        Echo {
-            port: 2181,
-            log: server_log.clone(),
-        },
-    );
+    echo_on_2181(&mut w, server_log.clone());
     let log = Log::default();
     spawn(&mut w, "kafka-2", Client::new(("kafka-1", 2181), 10, &log));
     let t = secs(&w, 0.003);
@@ -342,14 +326,7 @@ fn data_waits_out_a_short_partition_and_a_long_one_times_the_sender_out() {
 #[test]
 fn a_killed_process_closes_its_connections_and_frees_its_port() {
     let mut w = world(1);
-    let server = spawn(
-        &mut w,
-        "kafka-1",
-        Echo {
-            port: 2181,
-            log: Log::default(),
-        },
-    );
+    let server = echo_on_2181(&mut w, Log::default());
     let log = Log::default();
     let client = spawn(&mut w, "kafka-2", Client::new(("kafka-1", 2181), 1, &log));
     let t = secs(&w, 1.0);
@@ -366,22 +343,8 @@ fn a_killed_process_closes_its_connections_and_frees_its_port() {
     assert_eq!(w.exit_status(&client), Some(0));
 
     let again = Log::default();
-    spawn(
-        &mut w,
-        "kafka-1",
-        Echo {
-            port: 2181,
-            log: again.clone(),
-        },
-    );
-    let twice = spawn(
-        &mut w,
-        "kafka-1",
-        Echo {
-            port: 2181,
-            log: again.clone(),
-        },
-    );
+    echo_on_2181(&mut w, again.clone());
+    let twice = echo_on_2181(&mut w, again.clone());
     let t = secs(&w, 1.0);
     run(&mut w, t);
     assert_eq!(texts(&again), ["listen Ok(())", "listen Err(AddressInUse)"]);
@@ -392,14 +355,7 @@ fn a_killed_process_closes_its_connections_and_frees_its_port() {
 #[test]
 fn sigterm_reaches_the_process_and_sigkill_does_not() {
     let mut w = world(1);
-    let server = spawn(
-        &mut w,
-        "kafka-1",
-        Echo {
-            port: 2181,
-            log: Log::default(),
-        },
-    );
+    let server = echo_on_2181(&mut w, Log::default());
     let t = secs(&w, 0.1);
     run(&mut w, t);
     assert!(w.signal(&server, Signal::Term));

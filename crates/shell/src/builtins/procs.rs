@@ -69,70 +69,74 @@ fn entries(call: &Call) -> Vec<Entry> {
     entries
 }
 
+/// The listings `ps` knows: its default, BSD's `ax` and `aux`, System V's `-ef`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PsFormat {
+    Terminal,
+    Bsd,
+    BsdUser,
+    Full,
+}
+
+impl PsFormat {
+    fn of(options: &str) -> Option<PsFormat> {
+        match options {
+            "" => Some(PsFormat::Terminal),
+            "ax" | "-ax" | "x" | "-e" | "-A" => Some(PsFormat::Bsd),
+            "aux" | "-aux" | "ux" => Some(PsFormat::BsdUser),
+            "-ef" | "-fe" | "-aef" => Some(PsFormat::Full),
+            _ => None,
+        }
+    }
+
+    fn header(self) -> &'static str {
+        match self {
+            PsFormat::Terminal => "    PID TTY          TIME CMD",
+            PsFormat::Bsd => "    PID TTY      STAT   TIME COMMAND",
+            PsFormat::BsdUser => {
+                "USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND"
+            }
+            PsFormat::Full => "UID          PID    PPID  C STIME TTY          TIME CMD",
+        }
+    }
+
+    fn row(self, e: &Entry, shell_pid: u32) -> String {
+        let tty = if e.on_terminal { "pts/0" } else { "?" };
+        let command = e.argv.join(" ");
+        let stat = if e.pid == shell_pid { "Ss" } else { "Sl" };
+        match self {
+            PsFormat::Terminal => format!(
+                "{:>7} {tty:<8} 00:00:00 {}",
+                e.pid,
+                e.command_name().trim_start_matches('-')
+            ),
+            PsFormat::Bsd => format!("{:>7} {tty:<8} {stat:<6} 0:00 {command}", e.pid),
+            PsFormat::BsdUser => format!(
+                "root     {:>7}  0.0  0.0      0     0 {tty:<8} {stat:<4} 00:00   0:00 {command}",
+                e.pid
+            ),
+            PsFormat::Full => {
+                let parent = if e.pid == shell_pid { 1 } else { shell_pid };
+                format!(
+                    "root     {:>7} {parent:>7}  0 00:00 {tty:<8} 00:00:00 {command}",
+                    e.pid
+                )
+            }
+        }
+    }
+}
+
 /// `ps [ax|aux|-ef|-e]`: without options, the processes of this terminal.
 pub fn ps(call: &Call, p: &mut Printer) -> i32 {
-    let options: String = call.args[1..].concat();
-    let mut entries = entries(call);
-    let tty = |e: &Entry| if e.on_terminal { "pts/0" } else { "?" };
-    let full = |e: &Entry| e.argv.join(" ");
-    match options.as_str() {
-        "" => {
-            entries.retain(|e| e.on_terminal);
-            p.out("    PID TTY          TIME CMD\n");
-            for e in &entries {
-                p.out(format!(
-                    "{:>7} {:<8} 00:00:00 {}\n",
-                    e.pid,
-                    tty(e),
-                    e.command_name().trim_start_matches('-')
-                ));
-            }
-        }
-        "ax" | "-ax" | "x" | "-e" | "-A" => {
-            p.out("    PID TTY      STAT   TIME COMMAND\n");
-            for e in &entries {
-                p.out(format!(
-                    "{:>7} {:<8} {:<6} 0:00 {}\n",
-                    e.pid,
-                    tty(e),
-                    "Sl",
-                    full(e)
-                ));
-            }
-        }
-        "aux" | "-aux" | "ux" => {
-            p.out("USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\n");
-            for e in &entries {
-                p.out(format!(
-                    "root     {:>7}  0.0  0.0      0     0 {:<8} {:<4} 00:00   0:00 {}\n",
-                    e.pid,
-                    tty(e),
-                    "Sl",
-                    full(e)
-                ));
-            }
-        }
-        "-ef" | "-fe" | "-aef" => {
-            p.out("UID          PID    PPID  C STIME TTY          TIME CMD\n");
-            for e in &entries {
-                p.out(format!(
-                    "root     {:>7} {:>7}  0 00:00 {:<8} 00:00:00 {}\n",
-                    e.pid,
-                    if e.pid == call.session().shell_pid {
-                        1
-                    } else {
-                        call.session().shell_pid
-                    },
-                    tty(e),
-                    full(e)
-                ));
-            }
-        }
-        _ => {
-            p.err(
-                "error: unsupported option (BSD syntax)\n\nUsage:\n ps [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1).\n"
-            );
-            return 1;
+    let Some(format) = PsFormat::of(&call.args[1..].concat()) else {
+        p.err("error: unsupported option (BSD syntax)\n\nUsage:\n ps [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1).\n");
+        return 1;
+    };
+    let shell_pid = call.session().shell_pid;
+    p.out(format!("{}\n", format.header()));
+    for e in entries(call) {
+        if format != PsFormat::Terminal || e.on_terminal {
+            p.out(format!("{}\n", format.row(&e, shell_pid)));
         }
     }
     0
