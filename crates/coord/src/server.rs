@@ -936,15 +936,7 @@ impl ZkServer {
         }
         for (watcher, path, event) in applied.fired.clone() {
             if let Some(&conn) = self.session_conn.get(&watcher) {
-                self.send(
-                    ctx,
-                    conn,
-                    ZkPacket::Notification {
-                        state: KeeperState::SyncConnected,
-                        event,
-                        path,
-                    },
-                );
+                self.notify(ctx, conn, event, path);
             }
         }
         let asked = self.pending.remove(&(session, header.cxid));
@@ -1451,16 +1443,21 @@ impl ZkServer {
             }
         }
         for (path, event) in fire {
-            self.send(
-                ctx,
-                conn,
-                ZkPacket::Notification {
-                    state: KeeperState::SyncConnected,
-                    event,
-                    path,
-                },
-            );
+            self.notify(ctx, conn, event, path);
         }
+    }
+
+    /// A fired watch, sent to the connection of the session that set it.
+    fn notify(&mut self, ctx: &mut Context<'_>, conn: ConnId, event: EventType, path: String) {
+        self.send(
+            ctx,
+            conn,
+            ZkPacket::Notification {
+                state: KeeperState::SyncConnected,
+                event,
+                path,
+            },
+        );
     }
 
     /// Sessions whose time is up end with a closeSession of their own.
