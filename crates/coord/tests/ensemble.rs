@@ -751,6 +751,16 @@ fn now_ms_world(w: &World) -> i64 {
     w.now().unix_millis() as i64
 }
 
+/// `count` seeds from `first`, or `COORD_SEEDS` of them for a longer sweep
+/// (`COORD_SEEDS=500 cargo test --release -p coord --test ensemble`).
+fn seeds(first: u64, count: u64) -> std::ops::Range<u64> {
+    let count = std::env::var("COORD_SEEDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(count);
+    first * 1000..first * 1000 + count
+}
+
 fn many(version: ZkVersion, fault: Fault, seeds: std::ops::Range<u64>) -> Findings {
     let mut total = Findings::default();
     for seed in seeds {
@@ -765,7 +775,7 @@ fn many(version: ZkVersion, fault: Fault, seeds: std::ops::Range<u64>) -> Findin
 #[test]
 fn a_healthy_ensemble_keeps_zookeepers_guarantees_and_followers_serve_stale_reads() {
     for version in [ZkVersion::V3_3, ZkVersion::V3_5] {
-        let f = many(version, Fault::None, 0..6);
+        let f = many(version, Fault::None, seeds(0, 6));
         assert!(
             f.stale_reads > 0,
             "{version:?}: some reads from followers are stale: {f:?}"
@@ -776,7 +786,7 @@ fn a_healthy_ensemble_keeps_zookeepers_guarantees_and_followers_serve_stale_read
 #[test]
 fn no_acknowledged_write_is_lost_when_the_leader_dies() {
     for version in [ZkVersion::V3_3, ZkVersion::V3_5] {
-        let f = many(version, Fault::KillLeader, 10..16);
+        let f = many(version, Fault::KillLeader, seeds(10, 6));
         assert!(
             f.failed > 0,
             "{version:?}: clients of the dead leader saw ConnectionLoss: {f:?}"
@@ -787,14 +797,14 @@ fn no_acknowledged_write_is_lost_when_the_leader_dies() {
 #[test]
 fn an_isolated_leader_steps_down_and_the_majority_goes_on() {
     for version in [ZkVersion::V3_3, ZkVersion::V3_5] {
-        many(version, Fault::IsolateLeader, 20..25);
+        many(version, Fault::IsolateLeader, seeds(20, 5));
     }
 }
 
 #[test]
 fn an_isolated_follower_stops_serving_and_catches_up() {
     for version in [ZkVersion::V3_3, ZkVersion::V3_5] {
-        many(version, Fault::IsolateFollower, 30..35);
+        many(version, Fault::IsolateFollower, seeds(30, 5));
     }
 }
 
@@ -874,7 +884,7 @@ fn exists(w: &mut World, e: &mut Ensemble, host: &str, path: &str) -> bool {
 #[test]
 fn a_deposed_leaders_uncommitted_write_is_truncated_away() {
     for version in [ZkVersion::V3_3, ZkVersion::V3_5] {
-        for seed in 40..43 {
+        for seed in seeds(40, 3) {
             let mut w = ensemble_world(seed);
             let mut e = Ensemble::start(&mut w, version);
             run_for(&mut w, &mut e, 3.0);
@@ -1029,7 +1039,7 @@ impl Process for Watcher {
 #[test]
 fn a_watch_fires_before_the_new_data_is_read_on_every_server() {
     for version in [ZkVersion::V3_3, ZkVersion::V3_5] {
-        for seed in 50..54 {
+        for seed in seeds(50, 4) {
             let mut w = ensemble_world(seed);
             let mut e = Ensemble::start(&mut w, version);
             run_for(&mut w, &mut e, 3.0);
