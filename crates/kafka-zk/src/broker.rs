@@ -15,7 +15,7 @@ use crate::read::{self, Field};
 use crate::utils_json;
 
 /// Kafka's `SecurityProtocol`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SecurityProtocol {
     Plaintext,
     Ssl,
@@ -40,12 +40,26 @@ impl SecurityProtocol {
         }
     }
 
+    /// Whether the protocol authenticates with SASL.
+    pub fn uses_sasl(self) -> bool {
+        matches!(
+            self,
+            SecurityProtocol::SaslPlaintext | SecurityProtocol::SaslSsl
+        )
+    }
+
     /// `SecurityProtocol.forName`: the name upper-cased.
     pub fn for_name(name: &str) -> Option<SecurityProtocol> {
         let upper = name.to_uppercase();
         SecurityProtocol::ALL
             .into_iter()
             .find(|p| p.name() == upper)
+    }
+}
+
+impl std::fmt::Display for SecurityProtocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 
