@@ -1,10 +1,15 @@
 //! Replication on one broker: each partition's leader or follower state
-//! (`partition`), as Kafka's `ReplicaManager` keeps it. The broker process
+//! (`partition`) and the `ReplicaManager` over them (`manager`): LeaderAndIsr,
+//! produce with its acks, fetches from consumers and followers, purgatories. The broker process
 //! feeds it LeaderAndIsr requests, appends, follower fetches and the clock,
 //! and carries out what it asks for (ISR writes, AlterIsr requests).
 
+pub mod manager;
 pub mod partition;
 
+pub use manager::{
+    Completed, FetchResult, FetcherChange, ProduceResult, ReplicaManager, TopicSettings,
+};
 pub use partition::{IsrState, IsrUpdate, Outcome, Partition, ReplicaSettings};
 
 #[cfg(test)]
