@@ -1,8 +1,8 @@
 //! Replication on one broker: each partition's leader or follower state
 //! (`partition`) and the `ReplicaManager` over them (`manager`): LeaderAndIsr,
-//! produce with its acks, fetches from consumers and followers, purgatories. The broker process
-//! feeds it LeaderAndIsr requests, appends, follower fetches and the clock,
-//! and carries out what it asks for (ISR writes, AlterIsr requests).
+//! produce with its acks, fetches from consumers and followers, and the
+//! requests that wait. The broker process feeds it requests and the clock,
+//! and carries out what it asks for (ISR writes, AlterIsr requests, fetchers).
 
 pub mod manager;
 pub mod partition;
