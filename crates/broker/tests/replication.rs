@@ -362,3 +362,201 @@ fn a_stale_leader_epoch_is_ignored_and_a_non_leader_refuses_produce() {
     assert_eq!(answer.partitions, [(tp(), Errors::StaleControllerEpoch)]);
     assert!(!brokers[1].partition(&tp()).unwrap().is_leader());
 }
+
+// --- Followers driven by their fetchers ---------------------------------------------
+
+use broker::replica::{FetcherChange, FetcherRequest, FetcherSettings, ReplicaFetcher};
+
+fn fetcher_settings() -> FetcherSettings {
+    FetcherSettings {
+        replica_fetch_wait_max_ms: 0,
+        replica_fetch_min_bytes: 1,
+        replica_fetch_max_bytes: 1 << 20,
+        replica_fetch_response_max_bytes: 10 << 20,
+        replica_fetch_backoff_ms: 1_000,
+    }
+}
+
+/// `a` and `b` of `brokers`, both mutable.
+fn two(
+    brokers: &mut [ReplicaManager],
+    a: usize,
+    b: usize,
+) -> (&mut ReplicaManager, &mut ReplicaManager) {
+    assert_ne!(a, b);
+    if a < b {
+        let (left, right) = brokers.split_at_mut(b);
+        (&mut left[a], &mut right[0])
+    } else {
+        let (left, right) = brokers.split_at_mut(a);
+        (&mut right[0], &mut left[b])
+    }
+}
+
+/// Starts or stops the fetchers the brokers asked for.
+fn apply_fetcher_changes(
+    release: Release,
+    brokers: &mut [ReplicaManager],
+    fetchers: &mut [Option<ReplicaFetcher>],
+) {
+    for (id, b) in brokers.iter_mut().enumerate() {
+        for change in b.take_fetcher_changes() {
+            match change {
+                FetcherChange::Remove(tp) => {
+                    if let Some(f) = fetchers[id].as_mut() {
+                        f.remove_partition(&tp);
+                    }
+                }
+                FetcherChange::Add {
+                    partition,
+                    leader,
+                    fetch_offset,
+                    leader_epoch,
+                } => {
+                    let mut f = ReplicaFetcher::new(release, id as i32, leader, fetcher_settings());
+                    f.add_partition(partition, fetch_offset, leader_epoch);
+                    fetchers[id] = Some(f);
+                }
+            }
+        }
+    }
+}
+
+/// Each follower's fetcher runs until it has sent one fetch.
+fn pump(brokers: &mut [ReplicaManager], fetchers: &mut [Option<ReplicaFetcher>], at: i64) {
+    for (id, f) in fetchers.iter_mut().enumerate() {
+        let Some(f) = f.as_mut() else {
+            continue;
+        };
+        let leader = f.leader_id as usize;
+        for _ in 0..4 {
+            let (follower, leader_rm) = two(brokers, id, leader);
+            match f.next_request(follower, at) {
+                None => break,
+                Some(FetcherRequest::OffsetsForLeaderEpoch(r)) => {
+                    let answer = leader_rm.last_offset_for_leader_epoch(&r);
+                    f.on_epoch_response(&answer, follower, at);
+                }
+                Some(FetcherRequest::ListOffsets(r)) => {
+                    let answer = leader_rm.list_offsets(&r, 1, at);
+                    f.on_list_offsets_response(&answer, follower, at);
+                }
+                Some(FetcherRequest::Fetch(r)) => {
+                    let answer = now(leader_rm.fetch_messages(0, &r, 4, at));
+                    f.on_fetch_response(&answer, follower, at);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+fn leader_and_isr(
+    leader: i32,
+    leader_epoch: i32,
+    isr: Vec<i32>,
+    zk_version: i32,
+) -> LeaderAndIsrRequest {
+    LeaderAndIsrRequest {
+        controller_id: 0,
+        controller_epoch: 1,
+        broker_epoch: 0,
+        partition_states: vec![PartitionState {
+            partition: tp(),
+            controller_epoch: 1,
+            leader,
+            leader_epoch,
+            isr,
+            zk_version,
+            replicas: vec![0, 1, 2],
+            adding_replicas: vec![],
+            removing_replicas: vec![],
+            is_new: false,
+        }],
+        live_leaders: vec![],
+    }
+}
+
+fn values(b: &mut ReplicaManager) -> Vec<String> {
+    let log = b.log_manager.log("test", 0).unwrap();
+    let data = log.read(0, 1 << 20, None, true).unwrap();
+    let records = protocol::Records::new(data.records);
+    let mut out = Vec::new();
+    for batch in records.batches() {
+        for r in batch.unwrap().records().unwrap() {
+            out.push(String::from_utf8_lossy(r.value.as_deref().unwrap_or_default()).into_owned());
+        }
+    }
+    out
+}
+
+#[test]
+fn fetchers_replicate_and_acks_all_completes() {
+    for release in [Release::V0_8_0, Release::V2_8_2] {
+        let mut brokers = cluster(release, 1);
+        let mut fetchers: Vec<Option<ReplicaFetcher>> = vec![None, None, None];
+        apply_fetcher_changes(release, &mut brokers, &mut fetchers);
+        assert!(fetchers[0].is_none() && fetchers[1].is_some() && fetchers[2].is_some());
+        let sent = [(tp(), records(release, &["a", "b"]))];
+        assert_eq!(
+            brokers[0].append_records(1, -1, 30_000, &sent, T0 + 1),
+            ProduceResult::Delayed
+        );
+        for t in 2..5 {
+            pump(&mut brokers, &mut fetchers, T0 + t);
+        }
+        let done = completed_produce(&mut brokers[0]);
+        assert_eq!(done.len(), 1, "{release:?}");
+        for (id, b) in brokers.iter_mut().enumerate() {
+            assert_eq!(values(b), ["a", "b"], "{release:?} broker {id}");
+        }
+    }
+}
+
+/// Negative control (b) of the issue: acks=1, the leader dies before its
+/// followers fetch, a follower is elected — the acknowledged records are
+/// gone, in both releases, and every replica agrees on what is left.
+#[test]
+fn acks_one_loses_acknowledged_records_when_the_leader_dies_first() {
+    for release in [Release::V0_8_0, Release::V2_8_2] {
+        let mut brokers = cluster(release, 1);
+        let mut fetchers: Vec<Option<ReplicaFetcher>> = vec![None, None, None];
+        apply_fetcher_changes(release, &mut brokers, &mut fetchers);
+        pump(&mut brokers, &mut fetchers, T0 + 1);
+        let sent = [(tp(), records(release, &["acked-1", "acked-2"]))];
+        let ProduceResult::Now(r) = brokers[0].append_records(1, 1, 30_000, &sent, T0 + 2) else {
+            panic!()
+        };
+        assert_eq!(produced(&r), (Errors::None, 0), "{release:?}: acknowledged");
+        // Broker 0 dies before anyone fetches; the controller elects 1 (epoch 1).
+        let elect = leader_and_isr(1, 1, vec![1, 2], 1);
+        for id in [1, 2] {
+            brokers[id].become_leader_or_follower(&elect, 2, T0 + 10_000);
+        }
+        let _ = brokers[0].take_fetcher_changes();
+        fetchers = vec![None, None, None];
+        apply_fetcher_changes(release, &mut brokers, &mut fetchers);
+        let sent = [(tp(), records(release, &["after"]))];
+        let ProduceResult::Now(_) = brokers[1].append_records(2, 1, 30_000, &sent, T0 + 10_001)
+        else {
+            panic!()
+        };
+        // Broker 0 restarts and follows 1.
+        let rejoin = leader_and_isr(1, 2, vec![1, 2], 2);
+        for b in brokers.iter_mut() {
+            b.become_leader_or_follower(&rejoin, 3, T0 + 20_000);
+        }
+        fetchers = vec![None, None, None];
+        apply_fetcher_changes(release, &mut brokers, &mut fetchers);
+        for t in 1..6 {
+            pump(&mut brokers, &mut fetchers, T0 + 20_000 + t);
+        }
+        for (id, b) in brokers.iter_mut().enumerate() {
+            assert_eq!(
+                values(b),
+                ["after"],
+                "{release:?} broker {id}: the acked records are lost"
+            );
+        }
+    }
+}

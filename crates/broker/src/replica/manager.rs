@@ -12,8 +12,10 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 use distribution::Release;
 use kafka_api::requests::{
-    FetchPartitionResponse, FetchRequest, FetchResponse, LeaderAndIsrRequest, LeaderAndIsrResponse,
-    ProducePartitionResponse, ProduceResponse,
+    EpochEndOffset, FetchPartitionResponse, FetchRequest, FetchResponse, LeaderAndIsrRequest,
+    LeaderAndIsrResponse, ListOffsetsPartitionResponse, ListOffsetsRequest, ListOffsetsResponse,
+    OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse, ProducePartitionResponse,
+    ProduceResponse, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP,
 };
 use kafka_api::{Errors, TopicPartition};
 use kafka_log::{Level, LogError, LogLine, LogManager};
@@ -260,10 +262,16 @@ impl ReplicaManager {
                     .expect("just created")
                     .follower_log_updated(leo, hw);
                 self.fetcher_changes.push(FetcherChange::Remove(tp.clone()));
+                // 0.8.0 fetches from its log end (it truncated to its HW);
+                // 2.8.2 starts at its HW and truncates by leader epoch first.
+                let fetch_offset = match self.release {
+                    Release::V0_8_0 => leo,
+                    Release::V2_8_2 => hw.min(leo),
+                };
                 self.fetcher_changes.push(FetcherChange::Add {
                     partition: tp.clone(),
                     leader: state.leader,
-                    fetch_offset: leo,
+                    fetch_offset,
                     leader_epoch: state.leader_epoch,
                 });
             }
@@ -581,6 +589,168 @@ impl ReplicaManager {
         Ok(leo)
     }
 
+    // --- Offsets ---------------------------------------------------------------------
+
+    /// `lastOffsetForLeaderEpoch`: where each asked epoch ends in the leader's
+    /// log, so a follower of 2.8.2 truncates to it rather than to its HW.
+    pub fn last_offset_for_leader_epoch(
+        &self,
+        request: &OffsetForLeaderEpochRequest,
+    ) -> OffsetForLeaderEpochResponse {
+        let partitions = request
+            .partitions
+            .iter()
+            .map(|p| {
+                let tp = &p.partition;
+                let answer = match (
+                    self.partitions.get(tp),
+                    self.log_manager.log(&tp.topic, tp.partition),
+                ) {
+                    (Some(partition), Some(log)) if partition.is_leader() => {
+                        if p.current_leader_epoch >= 0
+                            && p.current_leader_epoch < partition.leader_epoch
+                        {
+                            epoch_error(Errors::FencedLeaderEpoch)
+                        } else if p.current_leader_epoch > partition.leader_epoch {
+                            epoch_error(Errors::UnknownLeaderEpoch)
+                        } else {
+                            match log
+                                .leader_epochs()
+                                .end_offset_for(p.leader_epoch, log.log_end_offset())
+                            {
+                                Some((epoch, end_offset)) => EpochEndOffset {
+                                    error: Errors::None,
+                                    leader_epoch: epoch,
+                                    end_offset,
+                                },
+                                // An epoch older than any the leader knows ends
+                                // where the leader's first known epoch starts.
+                                None => match log.leader_epochs().entries().first() {
+                                    Some(&(_, start)) => EpochEndOffset {
+                                        error: Errors::None,
+                                        leader_epoch: p.leader_epoch,
+                                        end_offset: start,
+                                    },
+                                    None => EpochEndOffset {
+                                        error: Errors::None,
+                                        leader_epoch: -1,
+                                        end_offset: -1,
+                                    },
+                                },
+                            }
+                        }
+                    }
+                    (Some(_), _) => epoch_error(Errors::NotLeaderOrFollower),
+                    (None, _) => epoch_error(Errors::UnknownTopicOrPartition),
+                };
+                (tp.clone(), answer)
+            })
+            .collect();
+        OffsetForLeaderEpochResponse {
+            throttle_time_ms: 0,
+            partitions,
+        }
+    }
+
+    /// ListOffsets (0.8.0's `Offsets`): the latest, the earliest, or by time.
+    /// A consumer's latest is the high watermark; a follower's the log end.
+    pub fn list_offsets(
+        &self,
+        request: &ListOffsetsRequest,
+        version: i16,
+        now_ms: i64,
+    ) -> ListOffsetsResponse {
+        let partitions = request
+            .partitions
+            .iter()
+            .map(|p| {
+                let tp = &p.partition;
+                let mut answer = ListOffsetsPartitionResponse {
+                    error: Errors::None,
+                    old_style_offsets: Vec::new(),
+                    timestamp: -1,
+                    offset: -1,
+                    leader_epoch: -1,
+                };
+                match (
+                    self.partitions.get(tp),
+                    self.log_manager.log(&tp.topic, tp.partition),
+                ) {
+                    (Some(partition), Some(log))
+                        if partition.is_leader() || request.replica_id >= 0 =>
+                    {
+                        let latest = if request.replica_id >= 0 {
+                            log.log_end_offset()
+                        } else {
+                            partition.high_watermark()
+                        };
+                        if version == 0 {
+                            let mut offsets = log.offsets_before(
+                                p.timestamp,
+                                p.max_num_offsets.max(0) as usize,
+                                now_ms,
+                            );
+                            if p.timestamp == LATEST_TIMESTAMP {
+                                if let Some(first) = offsets.first_mut() {
+                                    *first = latest;
+                                } else {
+                                    offsets.push(latest);
+                                }
+                            }
+                            answer.old_style_offsets = offsets;
+                        } else {
+                            match p.timestamp {
+                                LATEST_TIMESTAMP => answer.offset = latest,
+                                EARLIEST_TIMESTAMP => answer.offset = log.log_start_offset(),
+                                t => match log.offset_for_timestamp(t) {
+                                    Ok(Some((offset, timestamp))) => {
+                                        answer.offset = offset;
+                                        answer.timestamp = timestamp;
+                                    }
+                                    Ok(None) => {}
+                                    Err(e) => answer.error = log_error(&e),
+                                },
+                            }
+                            answer.leader_epoch = partition.leader_epoch;
+                        }
+                    }
+                    (Some(_), _) => answer.error = Errors::NotLeaderOrFollower,
+                    (None, _) => answer.error = Errors::UnknownTopicOrPartition,
+                }
+                (tp.clone(), answer)
+            })
+            .collect();
+        ListOffsetsResponse {
+            throttle_time_ms: 0,
+            partitions,
+        }
+    }
+
+    /// A follower truncates its log (after OffsetsForLeaderEpoch or an out-of-range fetch).
+    pub fn truncate_follower(&mut self, tp: &TopicPartition, offset: i64, now_ms: i64) -> i64 {
+        self.log_manager
+            .truncate_to(&tp.topic, tp.partition, offset, now_ms);
+        let (leo, _) = self.offsets(tp);
+        if let Some(p) = self.partitions.get_mut(tp) {
+            let hw = p.high_watermark();
+            p.follower_log_updated(leo, hw);
+        }
+        self.sync_high_watermark(tp);
+        leo
+    }
+
+    /// A follower far behind the leader's log start drops its log and starts at `offset`.
+    pub fn truncate_fully_and_start_at(&mut self, tp: &TopicPartition, offset: i64, now_ms: i64) {
+        if let Some(log) = self.log_manager.log_mut(&tp.topic, tp.partition) {
+            log.truncate_fully_and_start_at(offset, now_ms);
+        }
+        let (leo, _) = self.offsets(tp);
+        if let Some(p) = self.partitions.get_mut(tp) {
+            p.follower_log_updated(leo, offset);
+        }
+        self.sync_high_watermark(tp);
+    }
+
     // --- ISR changes and time ---------------------------------------------------------
 
     /// 0.8.0: the conditional write of a partition's state znode returned.
@@ -707,6 +877,14 @@ fn error_response(error: Errors, message: Option<String>) -> ProducePartitionRes
         log_append_time_ms: -1,
         log_start_offset: -1,
         error_message: message,
+    }
+}
+
+fn epoch_error(error: Errors) -> EpochEndOffset {
+    EpochEndOffset {
+        error,
+        leader_epoch: -1,
+        end_offset: -1,
     }
 }
 

@@ -4,9 +4,11 @@
 //! requests that wait. The broker process feeds it requests and the clock,
 //! and carries out what it asks for (ISR writes, AlterIsr requests, fetchers).
 
+pub mod fetcher;
 pub mod manager;
 pub mod partition;
 
+pub use fetcher::{FetcherRequest, FetcherSettings, ReplicaFetcher};
 pub use manager::{
     Completed, FetchResult, FetcherChange, ProduceResult, ReplicaManager, TopicSettings,
 };
