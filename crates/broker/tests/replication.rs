@@ -560,3 +560,88 @@ fn acks_one_loses_acknowledged_records_when_the_leader_dies_first() {
         }
     }
 }
+
+/// KIP-101's first scenario. A follower restarts (here: takes a new leader
+/// epoch) right after fetching a record the leader then acknowledged with
+/// acks=all, before it learned the new high watermark; then the leader dies
+/// and the follower is elected. 0.8.0 truncated the follower to its high
+/// watermark and loses the acknowledged record; 2.8.2 asks the leader where
+/// the epoch ends and keeps it.
+#[test]
+fn high_watermark_truncation_loses_an_acknowledged_record_in_0_8_0_only() {
+    for release in [Release::V0_8_0, Release::V2_8_2] {
+        let state = |leader: i32, epoch: i32, isr: Vec<i32>| LeaderAndIsrRequest {
+            controller_id: 0,
+            controller_epoch: 1,
+            broker_epoch: 0,
+            partition_states: vec![PartitionState {
+                partition: tp(),
+                controller_epoch: 1,
+                leader,
+                leader_epoch: epoch,
+                isr,
+                zk_version: epoch,
+                replicas: vec![0, 1],
+                adding_replicas: vec![],
+                removing_replicas: vec![],
+                is_new: epoch == 0,
+            }],
+            live_leaders: vec![],
+        };
+        let mut brokers: Vec<ReplicaManager> = (0..2).map(|id| broker(release, id, 1)).collect();
+        for b in brokers.iter_mut() {
+            b.become_leader_or_follower(&state(0, 0, vec![0, 1]), 1, T0);
+        }
+        let mut fetchers: Vec<Option<ReplicaFetcher>> = vec![None, None];
+        apply_fetcher_changes(release, &mut brokers, &mut fetchers);
+        pump(&mut brokers, &mut fetchers, T0 + 1);
+        let m1 = [(tp(), records(release, &["m1"]))];
+        assert_eq!(
+            brokers[0].append_records(1, -1, 30_000, &m1, T0 + 2),
+            ProduceResult::Delayed
+        );
+        pump(&mut brokers, &mut fetchers, T0 + 3);
+        pump(&mut brokers, &mut fetchers, T0 + 4);
+        assert_eq!(
+            completed_produce(&mut brokers[0]).len(),
+            1,
+            "{release:?}: m1 acknowledged"
+        );
+        let m2 = [(tp(), records(release, &["m2"]))];
+        assert_eq!(
+            brokers[0].append_records(2, -1, 30_000, &m2, T0 + 5),
+            ProduceResult::Delayed
+        );
+        pump(&mut brokers, &mut fetchers, T0 + 6);
+        assert_eq!(brokers[1].partition(&tp()).unwrap().high_watermark(), 1);
+        // The follower's next fetch reaches the leader, but its answer is lost.
+        let _lost = brokers[0].fetch_messages(9, &fetch_request(1, 2), 4, T0 + 7);
+        let done = completed_produce(&mut brokers[0]);
+        assert_eq!(
+            produced(&done[0].1),
+            (Errors::None, 1),
+            "{release:?}: m2 acknowledged with acks=all"
+        );
+        // A new leader epoch reaches both; the follower truncates its own way.
+        for b in brokers.iter_mut() {
+            b.become_leader_or_follower(&state(0, 1, vec![0, 1]), 2, T0 + 8);
+        }
+        fetchers = vec![None, None];
+        apply_fetcher_changes(release, &mut brokers, &mut fetchers);
+        if let Some(f) = fetchers[1].as_mut() {
+            let (follower, leader) = two(&mut brokers, 1, 0);
+            if let Some(FetcherRequest::OffsetsForLeaderEpoch(r)) = f.next_request(follower, T0 + 9)
+            {
+                let answer = leader.last_offset_for_leader_epoch(&r);
+                f.on_epoch_response(&answer, follower, T0 + 9);
+            }
+        }
+        // The leader dies; the follower, in the ISR, is elected.
+        brokers[1].become_leader_or_follower(&state(1, 2, vec![1]), 3, T0 + 10);
+        let expected: &[&str] = match release {
+            Release::V0_8_0 => &["m1"],
+            Release::V2_8_2 => &["m1", "m2"],
+        };
+        assert_eq!(values(&mut brokers[1]), expected, "{release:?}");
+    }
+}
