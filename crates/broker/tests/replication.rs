@@ -645,3 +645,45 @@ fn high_watermark_truncation_loses_an_acknowledged_record_in_0_8_0_only() {
         assert_eq!(values(&mut brokers[1]), expected, "{release:?}");
     }
 }
+
+/// A 2.8.2 broker stores record batches (magic 2) and down-converts them for
+/// an old consumer's fetch: v0–v1 get message format v0, v2–v3 get v1; zstd
+/// cannot be read below Fetch v10.
+#[test]
+fn old_fetch_versions_get_old_message_formats() {
+    let mut b = broker(Release::V2_8_2, 0, 1);
+    b.become_leader_or_follower(&leader_and_isr(0, 0, vec![0], 0), 1, T0);
+    let sent = [(tp(), records(Release::V2_8_2, &["x", "y"]))];
+    let ProduceResult::Now(_) = b.append_records(1, 1, 30_000, &sent, T0 + 1) else {
+        panic!()
+    };
+    for (version, magic) in [(0, 0u8), (1, 0), (2, 1), (3, 1), (4, 2), (11, 2)] {
+        let answer =
+            now(b.fetch_messages(2, &fetch_request(CONSUMER_REPLICA_ID, 0), version, T0 + 2));
+        let data = &answer.partitions[0].1;
+        assert_eq!(data.error, Errors::None);
+        let records = protocol::Records::new(data.records.clone());
+        let magics: Vec<u8> = records
+            .batches()
+            .map(|b| b.unwrap().magic() as u8)
+            .collect();
+        assert!(!magics.is_empty());
+        assert!(
+            magics.iter().all(|m| *m == magic),
+            "Fetch v{version}: {magics:?}"
+        );
+    }
+    let mut zstd = RecordsBuilder::new(BatchOptions::new(Magic::V2, CompressionType::Zstd));
+    zstd.append(T0, None, Some(b"z"), vec![]);
+    let sent = [(tp(), zstd.build().unwrap())];
+    let ProduceResult::Now(_) = b.append_records(3, 1, 30_000, &sent, T0 + 3) else {
+        panic!()
+    };
+    let answer = now(b.fetch_messages(4, &fetch_request(CONSUMER_REPLICA_ID, 2), 9, T0 + 4));
+    assert_eq!(
+        answer.partitions[0].1.error,
+        Errors::UnsupportedCompressionType
+    );
+    let answer = now(b.fetch_messages(5, &fetch_request(CONSUMER_REPLICA_ID, 2), 10, T0 + 4));
+    assert_eq!(answer.partitions[0].1.error, Errors::None);
+}

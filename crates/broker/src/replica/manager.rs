@@ -538,20 +538,24 @@ impl ReplicaManager {
                 (Some(partition), Some(log)) if partition.is_leader() => {
                     let hw = partition.high_watermark();
                     let max_offset = (!follower).then_some(hw);
-                    match log.read(
-                        p.fetch_offset,
-                        p.partition_max_bytes.max(0) as usize,
-                        max_offset,
-                        min_one_message,
-                    ) {
-                        Ok(data) => FetchPartitionResponse {
+                    let read = log
+                        .read(
+                            p.fetch_offset,
+                            p.partition_max_bytes.max(0) as usize,
+                            max_offset,
+                            min_one_message,
+                        )
+                        .map_err(|e| log_error(&e))
+                        .and_then(|data| self.convert_for(version, data.records));
+                    match read {
+                        Ok(records) => FetchPartitionResponse {
                             error: Errors::None,
                             high_watermark: hw,
                             last_stable_offset: hw,
                             log_start_offset: log.log_start_offset(),
-                            records: data.records,
+                            records,
                         },
-                        Err(e) => fetch_error(log_error(&e), hw),
+                        Err(error) => fetch_error(error, hw),
                     }
                 }
                 (Some(_), _) => fetch_error(Errors::NotLeaderOrFollower, -1),
@@ -564,6 +568,31 @@ impl ReplicaManager {
             error: Errors::None,
             partitions,
         }
+    }
+
+    /// What an old fetcher can read (`maybeConvertFetchedData`): Fetch v0–v1
+    /// read message format v0, v2–v3 v1, v4+ record batches. A zstd batch
+    /// cannot go below v2, nor to a fetch older than v10.
+    fn convert_for(&self, version: i16, records: Bytes) -> Result<Bytes, Errors> {
+        if self.release == Release::V0_8_0 || records.is_empty() {
+            return Ok(records);
+        }
+        let records = Records::new(records);
+        let uses_zstd = records
+            .batches()
+            .filter_map(Result::ok)
+            .any(|b| b.compression() == Ok(protocol::CompressionType::Zstd));
+        if uses_zstd && version < 10 {
+            return Err(Errors::UnsupportedCompressionType);
+        }
+        let magic = match version {
+            0 | 1 => Magic::V0,
+            2 | 3 => Magic::V1,
+            _ => return Ok(records.bytes().clone()),
+        };
+        protocol::convert::down_convert(&records, magic)
+            .map(|r| r.bytes().clone())
+            .map_err(|_| Errors::CorruptMessage)
     }
 
     /// A follower's fetch from its leader answered: append what came.
