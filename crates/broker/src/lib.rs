@@ -5,6 +5,8 @@
 //!   and 2.8.2 read them, with their log lines and fatal errors;
 //! - [`admin`]: where a topic's replicas go;
 //! - [`election`]: which replica leads a partition;
+//! - [`controller`]: the controller's state machines, as decisions (ZooKeeper
+//!   writes and requests to brokers);
 //! - [`replica`]: each partition's replication — ISR, high watermark, acks,
 //!   purgatories, followers' fetchers;
 //! - [`metadata_cache`]: what the broker knows of the cluster for Metadata.
@@ -13,6 +15,7 @@
 
 pub mod admin;
 pub mod config;
+pub mod controller;
 pub mod election;
 pub mod metadata_cache;
 pub mod replica;
