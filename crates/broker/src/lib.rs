@@ -9,11 +9,13 @@
 //!   writes and requests to brokers);
 //! - [`replica`]: each partition's replication — ISR, high watermark, acks,
 //!   purgatories, followers' fetchers;
-//! - [`metadata_cache`]: what the broker knows of the cluster for Metadata.
+//! - [`metadata_cache`]: what the broker knows of the cluster for Metadata;
+//! - [`apis`]: one request in, its answer out, in the release's versions.
 //!
 //! It is pure: no clock, no files, no threads.
 
 pub mod admin;
+pub mod apis;
 pub mod config;
 pub mod controller;
 pub mod election;

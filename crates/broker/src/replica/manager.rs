@@ -15,7 +15,7 @@ use kafka_api::requests::{
     EpochEndOffset, FetchPartitionResponse, FetchRequest, FetchResponse, LeaderAndIsrRequest,
     LeaderAndIsrResponse, ListOffsetsPartitionResponse, ListOffsetsRequest, ListOffsetsResponse,
     OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse, ProducePartitionResponse,
-    ProduceResponse, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP,
+    ProduceResponse, StopReplicaRequest, StopReplicaResponse, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP,
 };
 use kafka_api::{Errors, TopicPartition};
 use kafka_log::{Level, LogError, LogLine, LogManager};
@@ -287,6 +287,32 @@ impl ReplicaManager {
         LeaderAndIsrResponse {
             error: Errors::None,
             partitions: answers,
+        }
+    }
+
+    /// `stopReplicas`: the controller takes a replica off this broker (its
+    /// fetcher stops; with `delete`, the broker forgets the partition — the
+    /// log files go with topic deletion).
+    pub fn stop_replicas(&mut self, request: &StopReplicaRequest) -> StopReplicaResponse {
+        if request.controller_epoch < self.controller_epoch {
+            return StopReplicaResponse {
+                error: Errors::StaleControllerEpoch,
+                partitions: Vec::new(),
+            };
+        }
+        self.controller_epoch = request.controller_epoch;
+        let mut partitions = Vec::new();
+        for p in &request.partitions {
+            self.fetcher_changes
+                .push(FetcherChange::Remove(p.partition.clone()));
+            if p.delete {
+                self.partitions.remove(&p.partition);
+            }
+            partitions.push((p.partition.clone(), Errors::None));
+        }
+        StopReplicaResponse {
+            error: Errors::None,
+            partitions,
         }
     }
 

@@ -10,7 +10,7 @@ pub mod partition;
 
 pub use fetcher::{FetcherRequest, FetcherSettings, ReplicaFetcher};
 pub use manager::{
-    Completed, FetchResult, FetcherChange, ProduceResult, ReplicaManager, TopicSettings,
+    Completed, FetchResult, FetcherChange, ProduceResult, ReplicaManager, RequestId, TopicSettings,
 };
 pub use partition::{IsrState, IsrUpdate, Outcome, Partition, ReplicaSettings};
 
