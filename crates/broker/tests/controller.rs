@@ -175,3 +175,21 @@ fn the_preferred_replica_leads_again_once_back_in_sync() {
     c.on_preferred_replica_election(release, &[tp(0)]);
     assert_eq!(state(&c, 0), (0, 2, vec![1, 0]));
 }
+
+#[test]
+fn state_writes_carry_each_releases_json() {
+    let (_, d) = cluster(Release::V0_8_0);
+    assert_eq!(
+        d.zk_writes[0].path(),
+        "/brokers/topics/test/partitions/0/state"
+    );
+    assert_eq!(
+        String::from_utf8(d.zk_writes[0].data(Release::V0_8_0)).unwrap(),
+        r#"{ "controller_epoch":1, "isr":[ 0, 1 ], "leader":0, "leader_epoch":0, "version":1 }"#
+    );
+    let (_, d) = cluster(Release::V2_8_2);
+    assert_eq!(
+        String::from_utf8(d.zk_writes[0].data(Release::V2_8_2)).unwrap(),
+        r#"{"controller_epoch":1,"leader":0,"version":1,"leader_epoch":0,"isr":[0,1]}"#
+    );
+}

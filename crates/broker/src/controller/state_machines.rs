@@ -50,6 +50,40 @@ pub enum ZkWrite {
     },
 }
 
+impl ZkWrite {
+    pub fn partition(&self) -> &TopicPartition {
+        match self {
+            ZkWrite::CreateState { partition, .. } | ZkWrite::UpdateState { partition, .. } => {
+                partition
+            }
+        }
+    }
+
+    pub fn state(&self) -> &LeaderIsrAndControllerEpoch {
+        match self {
+            ZkWrite::CreateState { state, .. } | ZkWrite::UpdateState { state, .. } => state,
+        }
+    }
+
+    /// The znode written: `/brokers/topics/<t>/partitions/<p>/state`.
+    pub fn path(&self) -> String {
+        let tp = self.partition();
+        kafka_zk::paths::partition_state(&tp.topic, tp.partition)
+    }
+
+    /// Its data, as the release writes it.
+    pub fn data(&self, release: Release) -> Vec<u8> {
+        let s = self.state();
+        kafka_zk::PartitionState {
+            leader: s.leader_and_isr.leader,
+            leader_epoch: s.leader_and_isr.leader_epoch,
+            isr: s.leader_and_isr.isr.clone(),
+            controller_epoch: s.controller_epoch,
+        }
+        .encode(release)
+    }
+}
+
 /// What the controller decided (`ControllerBrokerRequestBatch` plus the
 /// ZooKeeper writes before it). The process writes first, then sends.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
