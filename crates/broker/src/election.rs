@@ -11,6 +11,8 @@ use std::collections::BTreeSet;
 
 use distribution::Release;
 
+use crate::scala;
+
 /// A partition's leader, leader epoch, ISR and the version of its state znode.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LeaderAndIsr {
@@ -117,8 +119,8 @@ fn offline_0_8_0(c: &Candidates<'_>) -> Elected {
         (None, None) => Elected::Failed(format!(
             "No replica for partition {} is alive. Live brokers are: [{}], Assigned replicas are: [{}]",
             c.partition,
-            scala_set(c.live),
-            scala_list(c.assignment)
+            scala::set(c.live),
+            scala::list(c.assignment)
         )),
     }
 }
@@ -193,10 +195,10 @@ fn controlled_shutdown(release: Release, c: &Candidates<'_>) -> Elected {
                 },
                 None => Elected::Failed(format!(
                     "No other replicas in ISR {} for {} besides current leader {} and shutting down brokers {}",
-                    join(&c.current.isr),
+                    scala::join(&c.current.isr),
                     c.partition,
                     c.current.leader,
-                    join(&c.shutting_down.iter().copied().collect::<Vec<_>>())
+                    scala::join(&c.shutting_down.iter().copied().collect::<Vec<_>>())
                 )),
             }
         }
@@ -238,31 +240,7 @@ pub fn leader_and_isr_0_8_0(s: &LeaderAndIsr) -> String {
         "{{\"leader\":{},\"leader_epoch\":{},\"isr\":{}}}",
         s.leader,
         s.leader_epoch,
-        join(&s.isr)
-    )
-}
-
-fn join(ids: &[i32]) -> String {
-    ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
-}
-
-fn scala_list(ids: &[i32]) -> String {
-    format!(
-        "List({})",
-        ids.iter()
-            .map(i32::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
-}
-
-fn scala_set(ids: &BTreeSet<i32>) -> String {
-    format!(
-        "Set({})",
-        ids.iter()
-            .map(i32::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
+        scala::join(&s.isr)
     )
 }
 

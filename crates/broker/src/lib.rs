@@ -21,3 +21,4 @@ pub mod controller;
 pub mod election;
 pub mod metadata_cache;
 pub mod replica;
+mod scala;

@@ -16,6 +16,8 @@ use kafka_api::requests::{
 use kafka_api::Errors;
 use kafka_log::{Level, LogLine};
 
+use crate::scala;
+
 /// `kafka.server.KafkaApis`'s logger, which 0.8.0's metadata errors use.
 pub const KAFKA_APIS_LOGGER: &str = "kafka.server.KafkaApis";
 
@@ -183,7 +185,7 @@ impl MetadataCache {
             } else if live_replicas.len() < state.replicas.len() {
                 format!(
                     "kafka.common.ReplicaNotAvailableException: Replica information not available for following brokers: {}",
-                    join(&offline)
+                    scala::join(&offline)
                 )
             } else {
                 let missing: Vec<i32> = state
@@ -194,7 +196,7 @@ impl MetadataCache {
                     .collect();
                 format!(
                     "kafka.common.ReplicaNotAvailableException: In Sync Replica information not available for following brokers: {}",
-                    join(&missing)
+                    scala::join(&missing)
                 )
             };
             lines.push(LogLine::new(
@@ -220,10 +222,6 @@ impl MetadataCache {
             offline_replicas: if only_alive { Vec::new() } else { offline },
         }
     }
-}
-
-fn join(ids: &[i32]) -> String {
-    ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
 }
 
 #[cfg(test)]

@@ -58,24 +58,7 @@ fn broker(release: Release, id: i32, min_isr: i32) -> ReplicaManager {
 
 /// Brokers 0, 1, 2 with `test-0` led by 0 and every replica in sync.
 fn cluster(release: Release, min_isr: i32) -> Vec<ReplicaManager> {
-    let request = LeaderAndIsrRequest {
-        controller_id: 0,
-        controller_epoch: 1,
-        broker_epoch: 0,
-        partition_states: vec![PartitionState {
-            partition: tp(),
-            controller_epoch: 1,
-            leader: 0,
-            leader_epoch: 0,
-            isr: vec![0, 1, 2],
-            zk_version: 0,
-            replicas: vec![0, 1, 2],
-            adding_replicas: vec![],
-            removing_replicas: vec![],
-            is_new: true,
-        }],
-        live_leaders: vec![],
-    };
+    let request = request_for(&[0, 1, 2], 0, 0, vec![0, 1, 2], 0, true);
     (0..3)
         .map(|id| {
             let mut b = broker(release, id, min_isr);
@@ -281,24 +264,7 @@ fn a_producer_waits_no_longer_than_its_timeout() {
 
 #[test]
 fn min_insync_replicas_refuses_acks_all_when_the_isr_is_too_small() {
-    let request = |isr: Vec<i32>| LeaderAndIsrRequest {
-        controller_id: 0,
-        controller_epoch: 1,
-        broker_epoch: 0,
-        partition_states: vec![PartitionState {
-            partition: tp(),
-            controller_epoch: 1,
-            leader: 0,
-            leader_epoch: 1,
-            isr,
-            zk_version: 1,
-            replicas: vec![0, 1, 2],
-            adding_replicas: vec![],
-            removing_replicas: vec![],
-            is_new: false,
-        }],
-        live_leaders: vec![],
-    };
+    let request = |isr: Vec<i32>| request_for(&[0, 1, 2], 0, 1, isr, 1, false);
     let mut b = broker(Release::V2_8_2, 0, 2);
     b.become_leader_or_follower(&request(vec![0]), 1, T0);
     let sent = [(tp(), records(Release::V2_8_2, &["x"]))];
@@ -340,24 +306,7 @@ fn a_stale_leader_epoch_is_ignored_and_a_non_leader_refuses_produce() {
         panic!()
     };
     assert_eq!(r.partitions[0].1.error, Errors::NotLeaderOrFollower);
-    let stale = LeaderAndIsrRequest {
-        controller_id: 0,
-        controller_epoch: 1,
-        broker_epoch: 0,
-        partition_states: vec![PartitionState {
-            partition: tp(),
-            controller_epoch: 1,
-            leader: 1,
-            leader_epoch: 0,
-            isr: vec![1],
-            zk_version: 0,
-            replicas: vec![0, 1, 2],
-            adding_replicas: vec![],
-            removing_replicas: vec![],
-            is_new: false,
-        }],
-        live_leaders: vec![],
-    };
+    let stale = request_for(&[0, 1, 2], 1, 0, vec![1], 0, false);
     let answer = brokers[1].become_leader_or_follower(&stale, 2, T0);
     assert_eq!(answer.partitions, [(tp(), Errors::StaleControllerEpoch)]);
     assert!(!brokers[1].partition(&tp()).unwrap().is_leader());
@@ -451,11 +400,14 @@ fn pump(brokers: &mut [ReplicaManager], fetchers: &mut [Option<ReplicaFetcher>],
     }
 }
 
-fn leader_and_isr(
+/// LeaderAndIsr for `test-0` on `replicas` from controller 0 (epoch 1).
+fn request_for(
+    replicas: &[i32],
     leader: i32,
     leader_epoch: i32,
     isr: Vec<i32>,
     zk_version: i32,
+    is_new: bool,
 ) -> LeaderAndIsrRequest {
     LeaderAndIsrRequest {
         controller_id: 0,
@@ -468,13 +420,22 @@ fn leader_and_isr(
             leader_epoch,
             isr,
             zk_version,
-            replicas: vec![0, 1, 2],
+            replicas: replicas.to_vec(),
             adding_replicas: vec![],
             removing_replicas: vec![],
-            is_new: false,
+            is_new,
         }],
         live_leaders: vec![],
     }
+}
+
+fn leader_and_isr(
+    leader: i32,
+    leader_epoch: i32,
+    isr: Vec<i32>,
+    zk_version: i32,
+) -> LeaderAndIsrRequest {
+    request_for(&[0, 1, 2], leader, leader_epoch, isr, zk_version, false)
 }
 
 fn values(b: &mut ReplicaManager) -> Vec<String> {
@@ -570,23 +531,8 @@ fn acks_one_loses_acknowledged_records_when_the_leader_dies_first() {
 #[test]
 fn high_watermark_truncation_loses_an_acknowledged_record_in_0_8_0_only() {
     for release in [Release::V0_8_0, Release::V2_8_2] {
-        let state = |leader: i32, epoch: i32, isr: Vec<i32>| LeaderAndIsrRequest {
-            controller_id: 0,
-            controller_epoch: 1,
-            broker_epoch: 0,
-            partition_states: vec![PartitionState {
-                partition: tp(),
-                controller_epoch: 1,
-                leader,
-                leader_epoch: epoch,
-                isr,
-                zk_version: epoch,
-                replicas: vec![0, 1],
-                adding_replicas: vec![],
-                removing_replicas: vec![],
-                is_new: epoch == 0,
-            }],
-            live_leaders: vec![],
+        let state = |leader: i32, epoch: i32, isr: Vec<i32>| {
+            request_for(&[0, 1], leader, epoch, isr, epoch, epoch == 0)
         };
         let mut brokers: Vec<ReplicaManager> = (0..2).map(|id| broker(release, id, 1)).collect();
         for b in brokers.iter_mut() {

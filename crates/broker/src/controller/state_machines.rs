@@ -28,6 +28,7 @@ use kafka_log::{Level, LogLine};
 
 use super::context::{ControllerContext, LeaderIsrAndControllerEpoch};
 use crate::election::{elect, Candidates, Elected, LeaderAndIsr, Strategy};
+use crate::scala;
 
 /// `state.change.logger`: the state-change log.
 pub const STATE_CHANGE_LOGGER: &str = "state.change.logger";
@@ -234,8 +235,8 @@ impl ControllerContext {
                             self.epoch,
                             self.controller_id,
                             self.epoch,
-                            join(&replicas),
-                            scala_set(&live_brokers)
+                            scala::join(&replicas),
+                            scala::set(&live_brokers)
                         ),
                     };
                     d.line(Level::Error, STATE_CHANGE_LOGGER, message);
@@ -288,7 +289,7 @@ impl ControllerContext {
                             format!(
                                 "[OfflinePartitionLeaderSelector]: No broker in ISR is alive for {name}. Elect leader {} from live brokers {}. There's potential data loss.",
                                 state.leader,
-                                join(&assignment.iter().copied().filter(|r| live.contains(r)).collect::<Vec<_>>())
+                                scala::join(&assignment.iter().copied().filter(|r| live.contains(r)).collect::<Vec<_>>())
                             ),
                         );
                     }
@@ -315,6 +316,24 @@ impl ControllerContext {
             }
         }
         elected
+    }
+
+    /// Partitions whose leader is gone elect again (OfflinePartition → OnlinePartition).
+    fn elect_offline_leaders(
+        &mut self,
+        release: Release,
+        d: &mut Decisions,
+        unclean: bool,
+    ) -> Vec<TopicPartition> {
+        let offline = self.partitions_with_offline_leader();
+        self.elect_leaders(
+            release,
+            d,
+            &offline,
+            Strategy::Offline {
+                allow_unclean: unclean,
+            },
+        )
     }
 
     /// Replicas on `brokers` leave the ISR of partitions led elsewhere
@@ -385,15 +404,7 @@ impl ControllerContext {
             self.live_brokers.remove(id);
             self.shutting_down.remove(id);
         }
-        let offline = self.partitions_with_offline_leader();
-        let elected = self.elect_leaders(
-            release,
-            &mut d,
-            &offline,
-            Strategy::Offline {
-                allow_unclean: unclean,
-            },
-        );
+        let elected = self.elect_offline_leaders(release, &mut d, unclean);
         let dead: BTreeSet<i32> = dead.iter().copied().collect();
         let shrunk = self.remove_replicas_from_isr(release, &mut d, &dead);
         for tp in elected.iter().chain(shrunk.iter()) {
@@ -429,15 +440,7 @@ impl ControllerContext {
                 self.send_leader_and_isr(&mut d, &tp, false, Some(&new));
             }
         }
-        let offline = self.partitions_with_offline_leader();
-        let elected = self.elect_leaders(
-            release,
-            &mut d,
-            &offline,
-            Strategy::Offline {
-                allow_unclean: unclean,
-            },
-        );
+        let elected = self.elect_offline_leaders(release, &mut d, unclean);
         for tp in &elected {
             self.send_leader_and_isr(&mut d, tp, false, None);
         }
@@ -551,18 +554,4 @@ impl ControllerContext {
         self.add_update_metadata(&mut d, std::slice::from_ref(tp));
         Ok((self.leadership[tp].leader_and_isr.clone(), d))
     }
-}
-
-fn join(ids: &[i32]) -> String {
-    ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
-}
-
-fn scala_set(ids: &BTreeSet<i32>) -> String {
-    format!(
-        "Set({})",
-        ids.iter()
-            .map(i32::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
 }

@@ -29,6 +29,7 @@ use kafka_api::{Errors, TopicPartition};
 use kafka_log::{Level, LogLine};
 
 use crate::election::LeaderAndIsr;
+use crate::scala;
 
 /// `kafka.cluster.Partition`'s logger.
 pub const LOGGER: &str = "kafka.cluster.Partition";
@@ -242,9 +243,9 @@ impl Partition {
                     self.topic_partition,
                     state.leader_epoch,
                     self.high_watermark,
-                    join(&state.isr),
-                    join(&state.adding_replicas),
-                    join(&state.removing_replicas),
+                    scala::join(&state.isr),
+                    scala::join(&state.adding_replicas),
+                    scala::join(&state.removing_replicas),
                     self.leader_epoch
                 ),
             ));
@@ -333,7 +334,7 @@ impl Partition {
                     Errors::NotEnoughReplicas,
                     format!(
                         "The size of the current ISR {} is insufficient to satisfy the min.isr requirement of {min_insync_replicas} for partition {}",
-                        scala_set(isr),
+                        scala::set(isr),
                         self.topic_partition
                     ),
                 ));
@@ -394,19 +395,7 @@ impl Partition {
                 if !isr.contains(&follower) && f.log_end_offset >= self.high_watermark {
                     let mut new_isr = isr.clone();
                     new_isr.push(follower);
-                    out.lines.push(self.line(
-                        Level::Info,
-                        format!(
-                            "Expanding ISR for partition {} from {} to {}",
-                            self.topic_partition.bracketed(),
-                            join(&isr),
-                            join(&new_isr)
-                        ),
-                    ));
-                    out.isr_update = Some(IsrUpdate::WriteState {
-                        state: self.proposed(new_isr),
-                        controller_epoch: self.controller_epoch,
-                    });
+                    self.write_isr_0_8_0(out, "Expanding", &isr, new_isr);
                 }
             }
             Release::V2_8_2 => {
@@ -428,6 +417,23 @@ impl Partition {
                 }
             }
         }
+    }
+
+    /// 0.8.0's leader logs an ISR change and writes it to ZooKeeper itself.
+    fn write_isr_0_8_0(&self, out: &mut Outcome, verb: &str, isr: &[i32], new_isr: Vec<i32>) {
+        out.lines.push(self.line(
+            Level::Info,
+            format!(
+                "{verb} ISR for partition {} from {} to {}",
+                self.topic_partition.bracketed(),
+                scala::join(isr),
+                scala::join(&new_isr)
+            ),
+        ));
+        out.isr_update = Some(IsrUpdate::WriteState {
+            state: self.proposed(new_isr),
+            controller_epoch: self.controller_epoch,
+        });
     }
 
     fn proposed(&self, isr: Vec<i32>) -> LeaderAndIsr {
@@ -487,21 +493,7 @@ impl Partition {
             .filter(|r| !out_of_sync.contains(r))
             .collect();
         match self.release {
-            Release::V0_8_0 => {
-                out.lines.push(self.line(
-                    Level::Info,
-                    format!(
-                        "Shrinking ISR for partition {} from {} to {}",
-                        self.topic_partition.bracketed(),
-                        join(&isr),
-                        join(&new_isr)
-                    ),
-                ));
-                out.isr_update = Some(IsrUpdate::WriteState {
-                    state: self.proposed(new_isr),
-                    controller_epoch: self.controller_epoch,
-                });
-            }
+            Release::V0_8_0 => self.write_isr_0_8_0(&mut out, "Shrinking", &isr, new_isr),
             Release::V2_8_2 => {
                 let replicas: Vec<String> = out_of_sync
                     .iter()
@@ -516,8 +508,8 @@ impl Partition {
                     Level::Info,
                     format!(
                         "Shrinking ISR from {} to {}. Leader: (highWatermark: {}, endOffset: {}). Out of sync replicas: {}.",
-                        join(&isr),
-                        join(&new_isr),
+                        scala::join(&isr),
+                        scala::join(&new_isr),
                         self.high_watermark,
                         self.log_end_offset,
                         replicas.join(" ")
@@ -613,7 +605,7 @@ impl Partition {
                         Level::Info,
                         format!(
                             "ISR updated to {} and version updated to [{}]",
-                            join(&state.isr),
+                            scala::join(&state.isr),
                             self.zk_version
                         ),
                     ));
@@ -698,19 +690,4 @@ impl Partition {
             }
         }
     }
-}
-
-fn join(ids: &[i32]) -> String {
-    ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
-}
-
-/// A Scala `Set`'s `toString` (up to four elements keep insertion order).
-fn scala_set(ids: &[i32]) -> String {
-    format!(
-        "Set({})",
-        ids.iter()
-            .map(i32::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
 }
