@@ -57,16 +57,21 @@ impl LeaderEpochCache {
         }
     }
 
-    /// The end offset of `epoch`: the start of the next larger epoch, or `log_end_offset`.
+    /// `endOffsetFor`: where `epoch` ends — for the latest epoch the log end
+    /// offset; otherwise the start of the first larger epoch, reported with
+    /// the largest epoch not above `epoch` (or `epoch` itself when it is older
+    /// than every known one). `None` (`UNDEFINED_EPOCH_OFFSET`) for an epoch
+    /// newer than the latest, or an empty cache.
     pub fn end_offset_for(&self, epoch: i32, log_end_offset: i64) -> Option<(i32, i64)> {
-        let i = self.entries.iter().rposition(|&(e, _)| e <= epoch)?;
-        let found = self.entries[i].0;
-        Some((
-            found,
-            self.entries
-                .get(i + 1)
-                .map_or(log_end_offset, |next| next.1),
-        ))
+        if self.latest_epoch() == Some(epoch) {
+            return Some((epoch, log_end_offset));
+        }
+        let next = self.entries.iter().position(|&(e, _)| e > epoch)?;
+        let start = self.entries[next].1;
+        match next.checked_sub(1) {
+            Some(previous) => Some((self.entries[previous].0, start)),
+            None => Some((epoch, start)),
+        }
     }
 
     pub fn parse(text: &str, path: &str) -> Result<LeaderEpochCache, String> {

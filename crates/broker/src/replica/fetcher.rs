@@ -253,23 +253,32 @@ impl ReplicaFetcher {
                 .log_manager
                 .log(&tp.topic, tp.partition)
                 .map_or(0, |l| l.log_end_offset());
-            let target = if answer.end_offset < 0 {
-                rm.partition(tp).map_or(0, |p| p.high_watermark())
+            // `getOffsetTruncationState`: (offset, whether truncation is done).
+            let (target, completed) = if answer.end_offset < 0 {
+                (rm.partition(tp).map_or(0, |p| p.high_watermark()), true)
+            } else if answer.leader_epoch < 0 {
+                (answer.end_offset.min(log_end_offset), true)
             } else {
-                let own_end = rm
-                    .log_manager
-                    .log(&tp.topic, tp.partition)
-                    .and_then(|l| {
-                        l.leader_epochs()
-                            .end_offset_for(answer.leader_epoch, log_end_offset)
-                    })
-                    .map_or(log_end_offset, |(_, end)| end);
-                answer.end_offset.min(own_end).min(log_end_offset)
+                let own = rm.log_manager.log(&tp.topic, tp.partition).and_then(|l| {
+                    l.leader_epochs()
+                        .end_offset_for(answer.leader_epoch, log_end_offset)
+                });
+                match own {
+                    // The follower does not know the leader's epoch: cut to
+                    // the end of its own earlier epoch and ask again.
+                    Some((epoch, end)) if epoch != answer.leader_epoch => {
+                        (end.min(log_end_offset), false)
+                    }
+                    Some((_, end)) => (end.min(answer.end_offset).min(log_end_offset), true),
+                    None => (answer.end_offset.min(log_end_offset), true),
+                }
             };
             let fetch_offset = rm.truncate_follower(tp, target, now_ms);
             let state = self.partitions.get_mut(tp).expect("present");
             state.fetch_offset = fetch_offset;
-            state.phase = Phase::Fetching;
+            if completed {
+                state.phase = Phase::Fetching;
+            }
         }
     }
 

@@ -268,12 +268,20 @@ impl ReplicaManager {
                     Release::V0_8_0 => leo,
                     Release::V2_8_2 => hw.min(leo),
                 };
-                self.fetcher_changes.push(FetcherChange::Add {
-                    partition: tp.clone(),
-                    leader: state.leader,
-                    fetch_offset,
-                    leader_epoch: state.leader_epoch,
-                });
+                if state.leader >= 0 {
+                    self.fetcher_changes.push(FetcherChange::Add {
+                        partition: tp.clone(),
+                        leader: state.leader,
+                        fetch_offset,
+                        leader_epoch: state.leader_epoch,
+                    });
+                } else {
+                    let message = format!(
+                        "[Broker id={}] Received LeaderAndIsrRequest with correlation id {correlation_id} from controller {} epoch {} for partition {tp} but cannot become follower since the new leader {} is unavailable.",
+                        self.local_broker_id, request.controller_id, request.controller_epoch, state.leader
+                    );
+                    self.state_change(Level::Error, message);
+                }
             }
             self.sync_high_watermark(&tp);
             answers.push((tp, Errors::None));
@@ -678,19 +686,10 @@ impl ReplicaManager {
                                     leader_epoch: epoch,
                                     end_offset,
                                 },
-                                // An epoch older than any the leader knows ends
-                                // where the leader's first known epoch starts.
-                                None => match log.leader_epochs().entries().first() {
-                                    Some(&(_, start)) => EpochEndOffset {
-                                        error: Errors::None,
-                                        leader_epoch: p.leader_epoch,
-                                        end_offset: start,
-                                    },
-                                    None => EpochEndOffset {
-                                        error: Errors::None,
-                                        leader_epoch: -1,
-                                        end_offset: -1,
-                                    },
+                                None => EpochEndOffset {
+                                    error: Errors::None,
+                                    leader_epoch: -1,
+                                    end_offset: -1,
                                 },
                             }
                         }
