@@ -69,6 +69,16 @@ pub enum RequestBody {
     ApiVersions(ApiVersionsRequest),
     CreateTopics(CreateTopicsRequest),
     DeleteTopics(DeleteTopicsRequest),
+    FindCoordinator(FindCoordinatorRequest),
+    JoinGroup(JoinGroupRequest),
+    SyncGroup(SyncGroupRequest),
+    Heartbeat(HeartbeatRequest),
+    LeaveGroup(LeaveGroupRequest),
+    OffsetCommit(OffsetCommitRequest),
+    OffsetFetch(OffsetFetchRequest),
+    DescribeGroups(DescribeGroupsRequest),
+    ListGroups(ListGroupsRequest),
+    DeleteGroups(DeleteGroupsRequest),
 }
 
 impl RequestBody {
@@ -86,6 +96,16 @@ impl RequestBody {
             RequestBody::ApiVersions(_) => ApiKey::ApiVersions,
             RequestBody::CreateTopics(_) => ApiKey::CreateTopics,
             RequestBody::DeleteTopics(_) => ApiKey::DeleteTopics,
+            RequestBody::FindCoordinator(_) => ApiKey::FindCoordinator,
+            RequestBody::JoinGroup(_) => ApiKey::JoinGroup,
+            RequestBody::SyncGroup(_) => ApiKey::SyncGroup,
+            RequestBody::Heartbeat(_) => ApiKey::Heartbeat,
+            RequestBody::LeaveGroup(_) => ApiKey::LeaveGroup,
+            RequestBody::OffsetCommit(_) => ApiKey::OffsetCommit,
+            RequestBody::OffsetFetch(_) => ApiKey::OffsetFetch,
+            RequestBody::DescribeGroups(_) => ApiKey::DescribeGroups,
+            RequestBody::ListGroups(_) => ApiKey::ListGroups,
+            RequestBody::DeleteGroups(_) => ApiKey::DeleteGroups,
         }
     }
 }
@@ -104,6 +124,16 @@ pub enum ResponseBody {
     ApiVersions(ApiVersionsResponse),
     CreateTopics(CreateTopicsResponse),
     DeleteTopics(DeleteTopicsResponse),
+    FindCoordinator(FindCoordinatorResponse),
+    JoinGroup(JoinGroupResponse),
+    SyncGroup(SyncGroupResponse),
+    Heartbeat(HeartbeatResponse),
+    LeaveGroup(LeaveGroupResponse),
+    OffsetCommit(OffsetCommitResponse),
+    OffsetFetch(OffsetFetchResponse),
+    DescribeGroups(DescribeGroupsResponse),
+    ListGroups(ListGroupsResponse),
+    DeleteGroups(DeleteGroupsResponse),
 }
 
 impl ResponseBody {
@@ -121,6 +151,16 @@ impl ResponseBody {
             ResponseBody::ApiVersions(_) => "ApiVersions",
             ResponseBody::CreateTopics(_) => "CreateTopics",
             ResponseBody::DeleteTopics(_) => "DeleteTopics",
+            ResponseBody::FindCoordinator(_) => "FindCoordinator",
+            ResponseBody::JoinGroup(_) => "JoinGroup",
+            ResponseBody::SyncGroup(_) => "SyncGroup",
+            ResponseBody::Heartbeat(_) => "Heartbeat",
+            ResponseBody::LeaveGroup(_) => "LeaveGroup",
+            ResponseBody::OffsetCommit(_) => "OffsetCommit",
+            ResponseBody::OffsetFetch(_) => "OffsetFetch",
+            ResponseBody::DescribeGroups(_) => "DescribeGroups",
+            ResponseBody::ListGroups(_) => "ListGroups",
+            ResponseBody::DeleteGroups(_) => "DeleteGroups",
         }
     }
 }
@@ -498,4 +538,298 @@ pub struct DeleteTopicsRequest {
 pub struct DeleteTopicsResponse {
     pub throttle_time_ms: i32,
     pub responses: Vec<(String, Errors, Option<String>)>,
+}
+
+// --- The group coordinator's requests (2.8.2) -------------------------------------
+
+/// `FindCoordinator` key types: a consumer group, or a transactional id.
+pub const COORDINATOR_TYPE_GROUP: i8 = 0;
+pub const COORDINATOR_TYPE_TRANSACTION: i8 = 1;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FindCoordinatorRequest {
+    /// The group id (or transactional id).
+    pub key: String,
+    /// v1+: [`COORDINATOR_TYPE_GROUP`] or [`COORDINATOR_TYPE_TRANSACTION`].
+    pub key_type: i8,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FindCoordinatorResponse {
+    /// v1+.
+    pub throttle_time_ms: i32,
+    pub error: Errors,
+    /// v1+: `Errors.message()`, which is the error's name when it has no
+    /// exception (`NONE`).
+    pub error_message: Option<String>,
+    pub node_id: i32,
+    pub host: String,
+    pub port: i32,
+}
+
+/// The member id of a member that has none yet (`JoinGroupRequest.UNKNOWN_MEMBER_ID`).
+pub const UNKNOWN_MEMBER_ID: &str = "";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JoinGroupProtocol {
+    pub name: String,
+    pub metadata: Bytes,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JoinGroupRequest {
+    pub group_id: String,
+    pub session_timeout_ms: i32,
+    /// v1+ (-1 by default; v0 uses the session timeout).
+    pub rebalance_timeout_ms: i32,
+    pub member_id: String,
+    /// v5+: `group.instance.id` of a static member.
+    pub group_instance_id: Option<String>,
+    pub protocol_type: String,
+    /// The protocols the member supports, in its order of preference.
+    pub protocols: Vec<JoinGroupProtocol>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JoinGroupResponseMember {
+    pub member_id: String,
+    /// v5+.
+    pub group_instance_id: Option<String>,
+    pub metadata: Bytes,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JoinGroupResponse {
+    /// v2+.
+    pub throttle_time_ms: i32,
+    pub error: Errors,
+    pub generation_id: i32,
+    /// v7+.
+    pub protocol_type: Option<String>,
+    /// Nullable in v7+; earlier versions answer `""` for none.
+    pub protocol_name: Option<String>,
+    pub leader: String,
+    pub member_id: String,
+    /// The members and their metadata, for the leader only.
+    pub members: Vec<JoinGroupResponseMember>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncGroupAssignment {
+    pub member_id: String,
+    pub assignment: Bytes,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncGroupRequest {
+    pub group_id: String,
+    pub generation_id: i32,
+    pub member_id: String,
+    /// v3+.
+    pub group_instance_id: Option<String>,
+    /// v5+ (mandatory there).
+    pub protocol_type: Option<String>,
+    /// v5+ (mandatory there).
+    pub protocol_name: Option<String>,
+    /// The leader's assignment of every member; empty from followers.
+    pub assignments: Vec<SyncGroupAssignment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncGroupResponse {
+    /// v1+.
+    pub throttle_time_ms: i32,
+    pub error: Errors,
+    /// v5+.
+    pub protocol_type: Option<String>,
+    /// v5+.
+    pub protocol_name: Option<String>,
+    pub assignment: Bytes,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeartbeatRequest {
+    pub group_id: String,
+    pub generation_id: i32,
+    pub member_id: String,
+    /// v3+.
+    pub group_instance_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeartbeatResponse {
+    /// v1+.
+    pub throttle_time_ms: i32,
+    pub error: Errors,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberIdentity {
+    pub member_id: String,
+    pub group_instance_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeaveGroupRequest {
+    pub group_id: String,
+    /// v0-2: the one member leaving.
+    pub member_id: String,
+    /// v3+: the members leaving.
+    pub members: Vec<MemberIdentity>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeaveGroupMemberResponse {
+    pub member_id: String,
+    pub group_instance_id: Option<String>,
+    pub error: Errors,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeaveGroupResponse {
+    /// v1+.
+    pub throttle_time_ms: i32,
+    /// v0-2: the first member's error when the request itself had none.
+    pub error: Errors,
+    /// v3+.
+    pub members: Vec<LeaveGroupMemberResponse>,
+}
+
+/// `OffsetCommitRequest.DEFAULT_RETENTION_TIME` and `DEFAULT_TIMESTAMP`.
+pub const DEFAULT_RETENTION_TIME: i64 = -1;
+pub const DEFAULT_TIMESTAMP: i64 = -1;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OffsetCommitPartition {
+    pub partition: TopicPartition,
+    pub committed_offset: i64,
+    /// v6+; -1 when unknown.
+    pub committed_leader_epoch: i32,
+    /// v1 only; [`DEFAULT_TIMESTAMP`] for the broker's clock.
+    pub commit_timestamp: i64,
+    pub committed_metadata: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OffsetCommitRequest {
+    pub group_id: String,
+    /// v1+; -1 for a group that uses Kafka only to store offsets.
+    pub generation_id: i32,
+    /// v1+.
+    pub member_id: String,
+    /// v7+.
+    pub group_instance_id: Option<String>,
+    /// v2-4; [`DEFAULT_RETENTION_TIME`] for the broker's retention.
+    pub retention_time_ms: i64,
+    pub partitions: Vec<OffsetCommitPartition>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OffsetCommitResponse {
+    /// v3+.
+    pub throttle_time_ms: i32,
+    pub partitions: Vec<(TopicPartition, Errors)>,
+}
+
+/// `OffsetFetchResponse.INVALID_OFFSET`: no committed offset.
+pub const INVALID_OFFSET: i64 = -1;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OffsetFetchRequest {
+    pub group_id: String,
+    /// `None` (v2+): every partition the group has committed.
+    pub partitions: Option<Vec<TopicPartition>>,
+    /// v7+.
+    pub require_stable: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OffsetFetchPartitionResponse {
+    pub committed_offset: i64,
+    /// v5+; -1 when unknown.
+    pub committed_leader_epoch: i32,
+    pub metadata: Option<String>,
+    pub error: Errors,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OffsetFetchResponse {
+    /// v3+.
+    pub throttle_time_ms: i32,
+    pub partitions: Vec<(TopicPartition, OffsetFetchPartitionResponse)>,
+    /// v2+.
+    pub error: Errors,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DescribeGroupsRequest {
+    pub groups: Vec<String>,
+    /// v3+.
+    pub include_authorized_operations: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DescribedGroupMember {
+    pub member_id: String,
+    /// v4+.
+    pub group_instance_id: Option<String>,
+    pub client_id: String,
+    pub client_host: String,
+    pub member_metadata: Bytes,
+    pub member_assignment: Bytes,
+}
+
+/// `DescribedGroup.AuthorizedOperations` when it was not asked for.
+pub const AUTHORIZED_OPERATIONS_OMITTED: i32 = i32::MIN;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DescribedGroup {
+    pub error: Errors,
+    pub group_id: String,
+    pub group_state: String,
+    pub protocol_type: String,
+    pub protocol_data: String,
+    pub members: Vec<DescribedGroupMember>,
+    /// v3+: a bit per ACL operation allowed on the group.
+    pub authorized_operations: i32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DescribeGroupsResponse {
+    /// v1+.
+    pub throttle_time_ms: i32,
+    pub groups: Vec<DescribedGroup>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListGroupsRequest {
+    /// v4+: the states to list (empty: all).
+    pub states_filter: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedGroup {
+    pub group_id: String,
+    pub protocol_type: String,
+    /// v4+.
+    pub group_state: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListGroupsResponse {
+    /// v1+.
+    pub throttle_time_ms: i32,
+    pub error: Errors,
+    pub groups: Vec<ListedGroup>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeleteGroupsRequest {
+    pub groups_names: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeleteGroupsResponse {
+    pub throttle_time_ms: i32,
+    pub results: Vec<(String, Errors)>,
 }

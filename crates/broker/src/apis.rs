@@ -145,6 +145,18 @@ impl KafkaApis {
             RequestBody::ControlledShutdown(_)
             | RequestBody::CreateTopics(_)
             | RequestBody::DeleteTopics(_) => Handled::ToProcess,
+            // The group coordinator's requests: the process holds the
+            // `group::GroupCoordinator` and answers them.
+            RequestBody::FindCoordinator(_)
+            | RequestBody::JoinGroup(_)
+            | RequestBody::SyncGroup(_)
+            | RequestBody::Heartbeat(_)
+            | RequestBody::LeaveGroup(_)
+            | RequestBody::OffsetCommit(_)
+            | RequestBody::OffsetFetch(_)
+            | RequestBody::DescribeGroups(_)
+            | RequestBody::ListGroups(_)
+            | RequestBody::DeleteGroups(_) => Handled::ToProcess,
         }
     }
 

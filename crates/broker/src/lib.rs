@@ -10,15 +10,23 @@
 //! - [`replica`]: each partition's replication — ISR, high watermark, acks,
 //!   purgatories, followers' fetchers;
 //! - [`metadata_cache`]: what the broker knows of the cluster for Metadata;
-//! - [`apis`]: one request in, its answer out, in the release's versions.
+//! - [`group`]: 2.8.2's group coordinator — consumer groups' membership,
+//!   rebalances and committed offsets in `__consumer_offsets`;
+//! - [`apis`]: one request in, its answer out, in the release's versions;
+//! - [`server`]: the broker process (`kafka.Kafka`) from start-up to
+//!   shutdown — its log lines, ZooKeeper session, registration, errors, and
+//!   the controller's election and broker tracking.
 //!
-//! It is pure: no clock, no files, no threads.
+//! It is pure: no clock, no files, no threads; the broker process acts only
+//! through the simulator's `Context`.
 
 pub mod admin;
 pub mod apis;
 pub mod config;
 pub mod controller;
 pub mod election;
+pub mod group;
 pub mod metadata_cache;
 pub mod replica;
-mod scala;
+pub(crate) mod scala;
+pub mod server;

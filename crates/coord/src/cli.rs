@@ -140,13 +140,13 @@ impl ZooKeeperMain {
                 ClientEvent::Reply { result, .. } => self.answer(ctx, result),
                 ClientEvent::Log {
                     level,
+                    logger,
                     message,
                     trace,
                 } => {
                     // Tools log WARN and up: 0.8.0 on stdout, 2.8.2 on stderr.
                     if level == "WARN" || level == "ERROR" {
-                        let mut line =
-                            log4j_line(ctx.now(), level, &message, crate::client::LOGGER);
+                        let mut line = log4j_line(ctx.now(), level, &message, logger);
                         line.push_str(trace.as_deref().unwrap_or(""));
                         match self.version {
                             ZkVersion::V3_3 => ctx.stdout(&line),

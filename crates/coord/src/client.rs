@@ -24,6 +24,10 @@ const RECONNECT: u64 = CLIENT_TIMER_BASE + 1;
 
 /// `ClientCnxn`'s logger.
 pub const LOGGER: &str = "org.apache.zookeeper.ClientCnxn";
+/// `ZooKeeper`'s logger (the handle: connecting and closing).
+pub const ZOOKEEPER_LOGGER: &str = "org.apache.zookeeper.ZooKeeper";
+/// `ClientCnxnSocket`'s logger (3.5).
+pub const SOCKET_LOGGER: &str = "org.apache.zookeeper.ClientCnxnSocket";
 
 /// What the client tells its process.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,16 +42,27 @@ pub enum ClientEvent {
         op: Op,
         result: Result<ReplyBody, KeeperError>,
     },
-    /// A line the client logs (level, message, and the stack trace printed
-    /// after it), for the process to print or not.
+    /// A line the client logs (level, logger, message, and the stack trace
+    /// printed after it), for the process to print or not.
     Log {
         level: &'static str,
+        logger: &'static str,
         message: String,
         trace: Option<String>,
     },
 }
 
 impl ClientEvent {
+    /// An INFO line of `logger` without a stack trace.
+    fn info(logger: &'static str, message: String) -> ClientEvent {
+        ClientEvent::Log {
+            level: "INFO",
+            logger,
+            message,
+            trace: None,
+        }
+    }
+
     /// The reply of a request that failed with `code` before any server answered.
     fn failed(xid: i32, op: Op, code: ErrorCode) -> ClientEvent {
         ClientEvent::Reply {
@@ -101,6 +116,14 @@ pub struct ZkClient {
     /// The first attempt goes at once; later ones after a random wait.
     attempts: u32,
     closing_xid: Option<i32>,
+    /// The `Watcher` the handle was created with, as `Initiating client
+    /// connection` prints it.
+    watcher: String,
+    /// The server of the current attempt, as `InetSocketAddress` prints it
+    /// (`localhost/127.0.0.1:2181`).
+    server_address: String,
+    /// A session was established once (3.5's `isFirstConnect` is over).
+    ever_connected: bool,
 }
 
 impl ZkClient {
@@ -130,7 +153,17 @@ impl ZkClient {
             timer: None,
             attempts: 0,
             closing_xid: None,
+            watcher: "org.apache.zookeeper.ZooKeeperMain$MyWatcher".to_owned(),
+            server_address: String::new(),
+            ever_connected: false,
         }
+    }
+
+    /// The watcher the embedding program passes to `new ZooKeeper(...)`, as
+    /// its `toString` prints (`org.I0Itec.zkclient.ZkClient@20beaacc`).
+    pub fn with_watcher(mut self, watcher: impl Into<String>) -> ZkClient {
+        self.watcher = watcher.into();
+        self
     }
 
     pub fn session_id(&self) -> i64 {
@@ -160,15 +193,26 @@ impl ZkClient {
             let j = ctx.random_below(i as u64 + 1) as usize;
             self.hosts.swap(i, j);
         }
-        let mut out = vec![ClientEvent::Log {
-            level: "INFO",
-            message: format!(
-                "Initiating client connection, connectString={} sessionTimeout={} watcher=org.apache.zookeeper.ZooKeeperMain$MyWatcher",
+        let mut out = vec![ClientEvent::info(
+            ZOOKEEPER_LOGGER,
+            format!(
+                "Initiating client connection, connectString={} sessionTimeout={} watcher={}",
                 self.connect_string(),
-                self.requested_timeout_ms
+                self.requested_timeout_ms,
+                self.watcher
             ),
-            trace: None,
-        }];
+        )];
+        if self.version >= ZkVersion::V3_5 {
+            out.push(ClientEvent::info(
+                SOCKET_LOGGER,
+                "jute.maxbuffer value is 4194304 Bytes".to_owned(),
+            ));
+            // Two `{}` for three arguments: nothing follows `enabled=`.
+            out.push(ClientEvent::info(
+                LOGGER,
+                "zookeeper.request.timeout value is 0. feature enabled=".to_owned(),
+            ));
+        }
         self.attempt(ctx, &mut out);
         out
     }
@@ -202,15 +246,21 @@ impl ZkClient {
         self.next_host += 1;
         self.attempts += 1;
         self.attempt_started_ms = Self::now_ms(ctx);
-        let address = ctx.resolve(&host).map_or_else(
+        self.server_address = ctx.resolve(&host).map_or_else(
             || format!("{host}:{port}"),
             |ip| format!("{host}/{ip}:{port}"),
         );
-        out.push(ClientEvent::Log {
-            level: "INFO",
-            message: format!("Opening socket connection to server {address}"),
-            trace: None,
-        });
+        let sasl = match self.version {
+            ZkVersion::V3_3 => "",
+            ZkVersion::V3_5 => ". Will not attempt to authenticate using SASL (unknown error)",
+        };
+        out.push(ClientEvent::info(
+            LOGGER,
+            format!(
+                "Opening socket connection to server {}{sasl}",
+                self.server_address
+            ),
+        ));
         match ctx.connect(&host, port) {
             Ok(conn) => self.state = State::Connecting(conn),
             Err(e) => {
@@ -237,17 +287,18 @@ impl ZkClient {
         match self.version {
             ZkVersion::V3_3 => out.push(ClientEvent::Log {
                 level: "WARN",
+                logger: LOGGER,
                 message: format!(
                     "Session 0x{:x} for server null, unexpected error, closing socket connection and attempting reconnect",
                     self.session_id
                 ),
                 trace: Some(format!("{exception}\n\tat sun.nio.ch.SocketChannelImpl.checkConnect(Native Method)\n\tat sun.nio.ch.SocketChannelImpl.finishConnect(SocketChannelImpl.java:717)\n\tat org.apache.zookeeper.ClientCnxn$SendThread.run(ClientCnxn.java:1146)\n")),
             }),
-            ZkVersion::V3_5 => out.push(ClientEvent::Log {
-                level: "INFO",
-                message: format!("Socket error occurred: {exception}"),
-                trace: None,
-            }),
+            // A `SocketException` is logged in one line, without its class.
+            ZkVersion::V3_5 => out.push(ClientEvent::info(
+                LOGGER,
+                format!("Socket error occurred: {}: {error}", self.server_address),
+            )),
         }
         self.fail_requests(ErrorCode::ConnectionLoss, out);
         self.wait_to_reconnect(ctx);
@@ -255,9 +306,13 @@ impl ZkClient {
 
     fn wait_to_reconnect(&mut self, ctx: &mut Context<'_>) {
         self.state = State::Idle;
-        // A random wait before each attempt but the first; a further second
-        // after each round of all hosts.
-        let mut wait = ctx.random_below(1000);
+        // A random wait before each attempt but the first (3.5: only once a
+        // session was established); a further second after each round of
+        // all hosts.
+        let mut wait = match self.version {
+            ZkVersion::V3_5 if !self.ever_connected => 0,
+            _ => ctx.random_below(1000),
+        };
         if self.next_host % self.hosts.len().max(1) == 0 {
             wait += 1000;
         }
@@ -325,6 +380,18 @@ impl ZkClient {
             ctx.cancel_timer(t);
         }
         self.fail_requests(ErrorCode::ConnectionLoss, out);
+        let session = self.session_id;
+        out.push(ClientEvent::info(
+            ZOOKEEPER_LOGGER,
+            format!("Session: 0x{session:x} closed"),
+        ));
+        out.push(ClientEvent::info(
+            LOGGER,
+            match self.version {
+                ZkVersion::V3_3 => "EventThread shut down".to_owned(),
+                ZkVersion::V3_5 => format!("EventThread shut down for session: 0x{session:x}"),
+            },
+        ));
         if self.version >= ZkVersion::V3_5 {
             out.push(ClientEvent::State(KeeperState::Closed));
         }
@@ -396,11 +463,21 @@ impl ZkClient {
                 self.tick(ctx, &mut out);
             }
             Event::Connected { conn } => {
-                out.push(ClientEvent::Log {
-                    level: "INFO",
-                    message: "Socket connection established, initiating session".to_owned(),
-                    trace: None,
-                });
+                let message = match self.version {
+                    ZkVersion::V3_3 => format!(
+                        "Socket connection established to {}, initiating session",
+                        self.server_address
+                    ),
+                    ZkVersion::V3_5 => {
+                        let local = ctx.addresses(conn).map(|(l, _)| l.to_string());
+                        format!(
+                            "Socket connection established, initiating session, client: /{}, server: {}",
+                            local.unwrap_or_default(),
+                            self.server_address
+                        )
+                    }
+                };
+                out.push(ClientEvent::info(LOGGER, message));
                 self.state = State::Handshake(conn);
                 self.last_recv_ms = Self::now_ms(ctx);
                 let packet = ZkPacket::Connect {
@@ -498,9 +575,15 @@ impl ZkClient {
         message: String,
         out: &mut Vec<ClientEvent>,
     ) {
+        if self.closing_xid.take().is_some() {
+            // close() waits no longer: the session is over for this handle.
+            self.closed(ctx, out);
+            return;
+        }
         let was_connected = matches!(self.state, State::Connected(_));
         out.push(ClientEvent::Log {
             level,
+            logger: LOGGER,
             message,
             trace: None,
         });
@@ -528,6 +611,7 @@ impl ZkClient {
                     );
                     out.push(ClientEvent::Log {
                         level: "WARN",
+                        logger: LOGGER,
                         message,
                         trace: None,
                     });
@@ -544,12 +628,15 @@ impl ZkClient {
                 self.session_id = session_id;
                 self.password = password;
                 self.state = State::Connected(conn);
+                self.ever_connected = true;
                 self.next_host = self.next_host.saturating_sub(1) % self.hosts.len().max(1);
-                out.push(ClientEvent::Log {
-                    level: "INFO",
-                    message: format!("Session establishment complete on server, sessionid = 0x{session_id:x}, negotiated timeout = {timeout_ms}"),
-                    trace: None,
-                });
+                out.push(ClientEvent::info(
+                    LOGGER,
+                    format!(
+                        "Session establishment complete on server {}, sessionid = 0x{session_id:x}, negotiated timeout = {timeout_ms}",
+                        self.server_address
+                    ),
+                ));
                 out.push(ClientEvent::State(KeeperState::SyncConnected));
                 // Watches set before are set again (primeConnection).
                 let watches = (&self.data_watches, &self.exist_watches, &self.child_watches);

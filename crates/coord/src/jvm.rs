@@ -23,8 +23,19 @@ impl Environment {
     pub const JAVA_HOME: &'static str = "/usr/lib/jvm/java-8-oracle/jre";
     pub const OS_VERSION: &'static str = "4.15.0-20-generic";
 
-    /// `key=value` lines in `Environment.list()` order (3.5 adds memory).
+    /// `key=value` lines in `Environment.list()` order (3.5 adds memory),
+    /// for a ZooKeeper server's JVM (`-Xmx512M`).
     pub fn entries(&self, version: ZkVersion, zookeeper_version: &str) -> Vec<(String, String)> {
+        self.entries_for_heap(version, zookeeper_version, 512)
+    }
+
+    /// The same for a JVM started with `-Xmx<max_heap_mb>M` (a broker: 1024).
+    pub fn entries_for_heap(
+        &self,
+        version: ZkVersion,
+        zookeeper_version: &str,
+        max_heap_mb: u32,
+    ) -> Vec<(String, String)> {
         let mut out = vec![
             ("zookeeper.version", zookeeper_version.to_owned()),
             ("host.name", self.host_name.clone()),
@@ -46,9 +57,11 @@ impl Environment {
             ("user.dir", self.user_dir.clone()),
         ];
         if version >= ZkVersion::V3_5 {
-            out.push(("os.memory.free", "493MB".to_owned()));
-            out.push(("os.memory.max", "512MB".to_owned()));
-            out.push(("os.memory.total", "512MB".to_owned()));
+            // What a young JVM has used of its heap: 19 MB.
+            let free = max_heap_mb.saturating_sub(19);
+            out.push(("os.memory.free", format!("{free}MB")));
+            out.push(("os.memory.max", format!("{max_heap_mb}MB")));
+            out.push(("os.memory.total", format!("{max_heap_mb}MB")));
         }
         out.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
     }

@@ -36,9 +36,7 @@ fn world() -> World {
 }
 
 fn run_for(w: &mut World, seconds: f64) {
-    let until = w.now() + Duration::from_secs_f64(seconds);
-    while w.step_until(until).is_some() {}
-    w.advance_clock_to(until);
+    w.run_for(Duration::from_secs_f64(seconds));
 }
 
 /// Console lines without their timestamps.

@@ -81,12 +81,20 @@ pub fn immutable_map_order<S: AsRef<str>>(keys: &[S]) -> Vec<usize> {
     if keys.len() <= 4 {
         return (0..keys.len()).collect();
     }
-    let hashed: Vec<(usize, u32)> = keys
+    let hashes: Vec<i32> = keys.iter().map(|k| java_string_hash(k.as_ref())).collect();
+    hash_map_order(&hashes)
+}
+
+/// A Scala 2.13 immutable `HashMap` or `HashSet` (a CHAMP trie, whatever its
+/// size: what `groupBy` returns) of keys whose `##` are `hashes`, in insertion
+/// order: the order it iterates them in.
+pub fn hash_map_order(hashes: &[i32]) -> Vec<usize> {
+    let hashed: Vec<(usize, u32)> = hashes
         .iter()
         .enumerate()
-        .map(|(i, k)| (i, improve(java_string_hash(k.as_ref()))))
+        .map(|(i, &h)| (i, improve(h)))
         .collect();
-    let mut out = Vec::with_capacity(keys.len());
+    let mut out = Vec::with_capacity(hashes.len());
     champ(&hashed, 0, &mut out);
     out
 }

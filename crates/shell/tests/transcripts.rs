@@ -318,10 +318,10 @@ fn ls_long_format_and_options() {
 #[test]
 fn kafka_scripts_not_built_yet_say_so_and_exit_127() {
     check(
-        "bin/kafka-server-start.sh config/server.properties; echo $?\nkafka-list-topic.sh\nbin/windows/kafka-server-start.bat\nbin\n./nope.sh",
+        "bin/kafka-create-topic.sh --topic test; echo $?\nkafka-list-topic.sh\nbin/windows/kafka-server-start.bat\nbin\n./nope.sh",
         expect![[r#"
-            root@kafka-1:~/kafka_2.8.0-0.8.0# bin/kafka-server-start.sh config/server.properties; echo $?
-            bin/kafka-server-start.sh: not yet available in this playground
+            root@kafka-1:~/kafka_2.8.0-0.8.0# bin/kafka-create-topic.sh --topic test; echo $?
+            bin/kafka-create-topic.sh: not yet available in this playground
             127
             root@kafka-1:~/kafka_2.8.0-0.8.0# kafka-list-topic.sh
             bash: kafka-list-topic.sh: command not found
@@ -443,5 +443,27 @@ fn an_endless_loop_stops_at_ctrl_c() {
             root@kafka-1:~/kafka_2.8.0-0.8.0# echo $?
             130
             root@kafka-1:~/kafka_2.8.0-0.8.0# "#]],
+    );
+}
+
+#[test]
+fn kafka_server_scripts_usage_and_nothing_to_stop() {
+    check(
+        "bin/kafka-server-start.sh; echo $?\nbin/kafka-server-start.sh -daemon config/server.properties; echo $?\ncd ../kafka_2.13-2.8.2\nbin/kafka-server-start.sh; echo $?\nSIGNAL=KILL bin/kafka-server-stop.sh; echo $?",
+        expect![[r#"
+            root@kafka-1:~/kafka_2.8.0-0.8.0# bin/kafka-server-start.sh; echo $?
+            USAGE: bin/kafka-server-start.sh server.properties
+            1
+            root@kafka-1:~/kafka_2.8.0-0.8.0# bin/kafka-server-start.sh -daemon config/server.properties; echo $?
+            USAGE: java [options] KafkaServer server.properties
+            1
+            root@kafka-1:~/kafka_2.8.0-0.8.0# cd ../kafka_2.13-2.8.2
+            root@kafka-1:~/kafka_2.13-2.8.2# bin/kafka-server-start.sh; echo $?
+            USAGE: bin/kafka-server-start.sh [-daemon] server.properties [--override property=value]*
+            1
+            root@kafka-1:~/kafka_2.13-2.8.2# SIGNAL=KILL bin/kafka-server-stop.sh; echo $?
+            No kafka server to stop
+            1
+            root@kafka-1:~/kafka_2.13-2.8.2# "#]],
     );
 }

@@ -126,6 +126,14 @@ impl<'a> Context<'a> {
         self.core.host(&self.pid.host).fs.clone()
     }
 
+    /// Takes an advisory, exclusive lock on a file of the host (Java's
+    /// `FileChannel.tryLock`): true if this process now holds it (or already
+    /// did), false if another process does. The lock is released when the
+    /// process ends, however it ends; the file itself is not touched.
+    pub fn try_lock(&mut self, path: &str) -> bool {
+        self.core.try_lock(self.pid, path)
+    }
+
     /// A [`kafka_log::Storage`] on the host's files under `root` (a data directory).
     pub fn storage(&self, root: &str) -> HostStorage {
         HostStorage::new(self.fs(), root)

@@ -151,6 +151,8 @@ pub(crate) struct Core {
     pub(crate) queue: TimerQueue<Due>,
     pub(crate) hosts: BTreeMap<HostName, Host>,
     pub(crate) net: Network,
+    /// Advisory file locks (`FileChannel.tryLock`): (host, absolute path) → holder.
+    pub(crate) locks: BTreeMap<(HostName, String), ProcessId>,
     trace: VecDeque<TraceRecord>,
     trace_seq: u64,
     /// Longest trace kept in memory; older records are dropped first.
@@ -221,6 +223,18 @@ impl Core {
     pub(crate) fn host(&self, name: &str) -> &Host {
         self.hosts.get(name).expect("a host of this world")
     }
+
+    /// Takes the advisory lock on `path` for `pid`; false if another process holds it.
+    pub(crate) fn try_lock(&mut self, pid: &ProcessId, path: &str) -> bool {
+        let key = (pid.host.clone(), crate::fs::normalize("/", path));
+        match self.locks.get(&key) {
+            Some(holder) => holder == pid,
+            None => {
+                self.locks.insert(key, pid.clone());
+                true
+            }
+        }
+    }
 }
 
 impl World {
@@ -250,6 +264,7 @@ impl World {
                 queue: TimerQueue::default(),
                 hosts,
                 net: Network::default(),
+                locks: BTreeMap::new(),
                 trace: VecDeque::new(),
                 trace_seq: 0,
                 trace_records_max: 100_000,
@@ -376,6 +391,15 @@ impl World {
             }
         }
         Some(Step::World)
+    }
+
+    /// Runs everything due within `duration`, then moves the clock to its
+    /// end. Shell timers that come due are passed over: this is for worlds
+    /// without a shell, such as the crates' tests.
+    pub fn run_for(&mut self, duration: std::time::Duration) {
+        let until = self.core.now + duration;
+        while self.step_until(until).is_some() {}
+        self.advance_clock_to(until);
     }
 
     /// Moves time forward to `t` when nothing is due before it.
@@ -635,5 +659,6 @@ impl World {
             .queue
             .remove_where(|due| due.process() == Some(pid));
         self.core.close_all_of(pid);
+        self.core.locks.retain(|_, holder| holder != pid);
     }
 }

@@ -492,3 +492,63 @@ fn an_unknown_payload_is_handed_back() {
     assert_eq!(back.summary(), "other");
     let _ = NetError::Refused;
 }
+
+/// Takes a lock at start and notes whether it got it; exits on SIGTERM.
+struct Locker {
+    path: &'static str,
+    log: Log,
+}
+
+impl Process for Locker {
+    fn handle(&mut self, ctx: &mut Context<'_>, event: Event) {
+        match event {
+            Event::Start => {
+                let first = ctx.try_lock(self.path);
+                // Taking a lock one already holds succeeds again.
+                let again = ctx.try_lock(self.path);
+                note(&self.log, ctx, format!("{first} {again}"));
+            }
+            Event::Signal(Signal::Term) => ctx.exit(143),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn a_file_lock_is_held_until_its_process_ends_however_it_ends() {
+    let mut w = world(1);
+    let log = Log::default();
+    let locker = |log: &Log, path| Locker {
+        path,
+        log: log.clone(),
+    };
+    let first = spawn(&mut w, "kafka-1", locker(&log, "/tmp/kafka-logs/.lock"));
+    let soon = secs(&w, 0.1);
+    run(&mut w, soon);
+    // The same file by another spelling, on the same host: refused.
+    spawn(&mut w, "kafka-1", locker(&log, "/tmp//kafka-logs/./.lock"));
+    // Another file, and the same path on another host: granted.
+    spawn(&mut w, "kafka-1", locker(&log, "/tmp/kafka-logs-1/.lock"));
+    spawn(&mut w, "kafka-2", locker(&log, "/tmp/kafka-logs/.lock"));
+    let soon = secs(&w, 0.1);
+    run(&mut w, soon);
+    assert_eq!(
+        texts(&log),
+        ["true true", "false false", "true true", "true true"]
+    );
+    // A process that exits lets go of its locks.
+    w.signal(&first, Signal::Term);
+    let soon = secs(&w, 0.1);
+    run(&mut w, soon);
+    assert_eq!(w.exit_status(&first), Some(143));
+    let second = spawn(&mut w, "kafka-1", locker(&log, "/tmp/kafka-logs/.lock"));
+    let soon = secs(&w, 0.1);
+    run(&mut w, soon);
+    assert_eq!(texts(&log)[4], "true true");
+    // So does one SIGKILL ends.
+    w.signal(&second, Signal::Kill);
+    spawn(&mut w, "kafka-1", locker(&log, "/tmp/kafka-logs/.lock"));
+    let soon = secs(&w, 0.1);
+    run(&mut w, soon);
+    assert_eq!(texts(&log)[5], "true true");
+}

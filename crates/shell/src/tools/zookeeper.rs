@@ -3,41 +3,16 @@
 //! and `zookeeper-shell.sh`, with each release's usage lines and exit codes.
 
 use coord::cli::ZooKeeperMain;
-use coord::jvm::Environment;
 use coord::server::QuorumPeerMain;
-use coord::ZkVersion;
 use distribution::Release;
 use sim::Signal;
 
 use crate::builtins::Call;
 use crate::exec::job::LocalFuture;
-use crate::exec::process::{run_attached, spawn_detached};
-use crate::tools::Script;
-
-fn zk_version(release: Release) -> ZkVersion {
-    match release {
-        Release::V0_8_0 => ZkVersion::V3_3,
-        Release::V2_8_2 => ZkVersion::V3_5,
-    }
-}
-
-/// The java command line `kafka-run-class.sh` builds, as `ps` would show it.
-fn java_argv(script: &Script, heap: &str, class: &str, args: &[String]) -> Vec<String> {
-    let mut argv: Vec<String> = vec![
-        "java".into(),
-        heap.into(),
-        "-server".into(),
-        format!(
-            "-Dlog4j.configuration=file:{}/config/log4j.properties",
-            script.base_dir
-        ),
-        "-cp".into(),
-        script.class_path(),
-        class.into(),
-    ];
-    argv.extend(args.iter().cloned());
-    argv
-}
+use crate::exec::process::run_attached;
+use crate::tools::{
+    environment, java_argv, run_server, signal_matching, take_daemon, zk_version, Script,
+};
 
 /// `bin/zookeeper-server-start.sh [-daemon] config/zookeeper.properties`.
 pub fn server_start(call: Call) -> LocalFuture<i32> {
@@ -59,36 +34,20 @@ pub fn server_start(call: Call) -> LocalFuture<i32> {
             let _ = call.out(&usage).await;
             return 1;
         }
-        let daemon = release == Release::V2_8_2 && args.first().is_some_and(|a| a == "-daemon");
-        if daemon {
-            args.remove(0);
-        }
+        let daemon = take_daemon(release, &mut args);
         let logs = script.log_dir(&call);
-        let cwd = call.interp.env().cwd().to_owned();
-        let env = Environment {
-            host_name: call.session().host.clone(),
-            class_path: script.class_path(),
-            user_dir: cwd,
-        };
+        let env = environment(&call, &script);
         // 2.8.2's log4j also writes the server's lines to logs/server.log.
         let log_file = (release == Release::V2_8_2).then(|| format!("{logs}/server.log"));
         let server = QuorumPeerMain::new(zk_version(release), args.clone(), env, log_file);
         let argv = java_argv(
             &script,
-            "-Xmx512M",
+            &["-Xmx512M"],
             "org.apache.zookeeper.server.quorum.QuorumPeerMain",
             &args,
         );
-        if daemon {
-            spawn_detached(
-                &call,
-                argv,
-                Box::new(server),
-                &format!("{logs}/zookeeper.out"),
-            );
-            return 0;
-        }
-        run_attached(&call, argv, Box::new(server), false).await
+        let console = format!("{logs}/zookeeper.out");
+        run_server(&call, daemon, argv, Box::new(server), &console).await
     })
 }
 
@@ -98,34 +57,22 @@ pub fn server_start(call: Call) -> LocalFuture<i32> {
 pub fn server_stop(call: Call) -> LocalFuture<i32> {
     Box::pin(async move {
         let script = Script::of(&call);
-        let session = call.session().clone();
-        let host = session.host.clone();
         let release = script.release();
-        let stopped = {
-            let mut world = session.shared.world.borrow_mut();
-            let targets: Vec<_> = world
-                .processes()
-                .into_iter()
-                .filter(|p| p.id.host == host)
-                .filter(|p| {
-                    let line = p.argv.join(" ").to_lowercase();
-                    match release {
-                        Release::V0_8_0 => line.contains("zookeeper"),
-                        Release::V2_8_2 => line.contains("java") && line.contains("quorumpeermain"),
-                    }
-                })
-                .map(|p| p.id)
-                .collect();
-            let signal = match release {
-                Release::V0_8_0 => Signal::Int,
-                Release::V2_8_2 => Signal::Term,
-            };
-            for pid in &targets {
-                world.signal(pid, signal);
-            }
-            !targets.is_empty()
+        let signal = match release {
+            Release::V0_8_0 => Signal::Int,
+            Release::V2_8_2 => Signal::Term,
         };
-        session.shared.activity.bump();
+        let stopped = signal_matching(
+            &call,
+            |p| {
+                let line = p.argv.join(" ").to_lowercase();
+                match release {
+                    Release::V0_8_0 => line.contains("zookeeper"),
+                    Release::V2_8_2 => line.contains("java") && line.contains("quorumpeermain"),
+                }
+            },
+            signal,
+        );
         if !stopped && release == Release::V2_8_2 {
             let _ = call.out("No zookeeper server to stop\n").await;
             return 1;
@@ -163,7 +110,7 @@ pub fn shell(call: Call) -> LocalFuture<i32> {
         };
         let mut java_args = vec!["-server".to_owned()];
         java_args.extend(args.iter().cloned());
-        let argv = java_argv(&script, "-Xmx256M", class, &java_args);
+        let argv = java_argv(&script, &["-Xmx256M"], class, &java_args);
         let cli = ZooKeeperMain::new(zk_version(release), &args[0], args[1..].to_vec());
         run_attached(&call, argv, Box::new(cli), true).await
     })
