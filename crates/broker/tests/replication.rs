@@ -8,6 +8,8 @@ use broker::replica::{
     Completed, FetchResult, IsrUpdate, ProduceResult, ReplicaManager, ReplicaSettings,
     TopicSettings,
 };
+mod common;
+
 use bytes::Bytes;
 use distribution::Release;
 use kafka_api::requests::{
@@ -314,33 +316,8 @@ fn a_stale_leader_epoch_is_ignored_and_a_non_leader_refuses_produce() {
 
 // --- Followers driven by their fetchers ---------------------------------------------
 
-use broker::replica::{FetcherChange, FetcherRequest, FetcherSettings, ReplicaFetcher};
-
-fn fetcher_settings() -> FetcherSettings {
-    FetcherSettings {
-        replica_fetch_wait_max_ms: 0,
-        replica_fetch_min_bytes: 1,
-        replica_fetch_max_bytes: 1 << 20,
-        replica_fetch_response_max_bytes: 10 << 20,
-        replica_fetch_backoff_ms: 1_000,
-    }
-}
-
-/// `a` and `b` of `brokers`, both mutable.
-fn two(
-    brokers: &mut [ReplicaManager],
-    a: usize,
-    b: usize,
-) -> (&mut ReplicaManager, &mut ReplicaManager) {
-    assert_ne!(a, b);
-    if a < b {
-        let (left, right) = brokers.split_at_mut(b);
-        (&mut left[a], &mut right[0])
-    } else {
-        let (left, right) = brokers.split_at_mut(a);
-        (&mut right[0], &mut left[b])
-    }
-}
+use broker::replica::{FetcherChange, FetcherRequest, ReplicaFetcher};
+use common::{fetcher_settings, round_trip, two};
 
 /// Starts or stops the fetchers the brokers asked for.
 fn apply_fetcher_changes(
@@ -380,21 +357,9 @@ fn pump(brokers: &mut [ReplicaManager], fetchers: &mut [Option<ReplicaFetcher>],
         let leader = f.leader_id as usize;
         for _ in 0..4 {
             let (follower, leader_rm) = two(brokers, id, leader);
-            match f.next_request(follower, at) {
-                None => break,
-                Some(FetcherRequest::OffsetsForLeaderEpoch(r)) => {
-                    let answer = leader_rm.last_offset_for_leader_epoch(&r);
-                    f.on_epoch_response(&answer, follower, at);
-                }
-                Some(FetcherRequest::ListOffsets(r)) => {
-                    let answer = leader_rm.list_offsets(&r, 1, at);
-                    f.on_list_offsets_response(&answer, follower, at);
-                }
-                Some(FetcherRequest::Fetch(r)) => {
-                    let answer = now(leader_rm.fetch_messages(0, &r, 4, at));
-                    f.on_fetch_response(&answer, follower, at);
-                    break;
-                }
+            match round_trip(f, follower, leader_rm, at) {
+                None | Some(true) => break,
+                Some(false) => {}
             }
         }
     }
@@ -439,16 +404,7 @@ fn leader_and_isr(
 }
 
 fn values(b: &mut ReplicaManager) -> Vec<String> {
-    let log = b.log_manager.log("test", 0).unwrap();
-    let data = log.read(0, 1 << 20, None, true).unwrap();
-    let records = protocol::Records::new(data.records);
-    let mut out = Vec::new();
-    for batch in records.batches() {
-        for r in batch.unwrap().records().unwrap() {
-            out.push(String::from_utf8_lossy(r.value.as_deref().unwrap_or_default()).into_owned());
-        }
-    }
-    out
+    common::values(b).into_values().collect()
 }
 
 #[test]

@@ -13,18 +13,22 @@
 //!   truncation to the high watermark, two replicas hold different records
 //!   at the same offset and never converge).
 
+mod common;
+
 use std::collections::BTreeMap;
+
+use common::{fetcher_settings, round_trip, two};
 
 use broker::controller::{ControllerContext, Decisions};
 use broker::replica::{
-    Completed, FetcherChange, FetcherRequest, FetcherSettings, IsrUpdate, ProduceResult,
-    ReplicaFetcher, ReplicaManager, ReplicaSettings, TopicSettings,
+    Completed, FetcherChange, IsrUpdate, ProduceResult, ReplicaFetcher, ReplicaManager,
+    ReplicaSettings, TopicSettings,
 };
 use distribution::Release;
-use kafka_api::requests::{FetchResponse, LeaderAndIsrRequest, LiveBroker};
+use kafka_api::requests::{LeaderAndIsrRequest, LiveBroker};
 use kafka_api::{Errors, TopicPartition};
 use kafka_log::{LogManager, LogManagerConfig, LogVersion, MemoryStorage, Storage};
-use protocol::{BatchOptions, CompressionType, Magic, Records, RecordsBuilder};
+use protocol::{BatchOptions, CompressionType, Magic, RecordsBuilder};
 
 const T0: i64 = 1_380_585_600_000;
 const BROKERS: usize = 3;
@@ -151,8 +155,12 @@ impl Cluster {
                         fetch_offset,
                         leader_epoch,
                     } => {
-                        let mut f =
-                            ReplicaFetcher::new(self.release, id as i32, leader, settings());
+                        let mut f = ReplicaFetcher::new(
+                            self.release,
+                            id as i32,
+                            leader,
+                            fetcher_settings(),
+                        );
                         f.add_partition(partition, fetch_offset, leader_epoch);
                         self.fetchers[id] = Some(f);
                     }
@@ -212,27 +220,7 @@ impl Cluster {
             return;
         }
         let (follower, leader_rm) = two(&mut self.brokers, id, leader);
-        match f.next_request(follower, self.now) {
-            None => {}
-            Some(FetcherRequest::OffsetsForLeaderEpoch(r)) => {
-                let answer = leader_rm.last_offset_for_leader_epoch(&r);
-                f.on_epoch_response(&answer, follower, self.now);
-            }
-            Some(FetcherRequest::ListOffsets(r)) => {
-                let answer = leader_rm.list_offsets(&r, 1, self.now);
-                f.on_list_offsets_response(&answer, follower, self.now);
-            }
-            Some(FetcherRequest::Fetch(r)) => {
-                let answer: FetchResponse =
-                    match leader_rm.fetch_messages(u64::MAX, &r, 12, self.now) {
-                        broker::replica::FetchResult::Now(a) => a,
-                        broker::replica::FetchResult::Delayed => {
-                            unreachable!("fetchers do not wait here")
-                        }
-                    };
-                f.on_fetch_response(&answer, follower, self.now);
-            }
-        }
+        round_trip(f, follower, leader_rm, self.now);
         self.collect();
     }
 
@@ -312,44 +300,7 @@ impl Cluster {
     }
 
     fn values(&self, id: usize) -> BTreeMap<i64, String> {
-        let log = self.brokers[id].log_manager.log("test", 0).unwrap();
-        let data = log
-            .read(log.log_start_offset(), 1 << 24, None, true)
-            .unwrap();
-        let mut out = BTreeMap::new();
-        for batch in Records::new(data.records).batches() {
-            for r in batch.unwrap().records().unwrap() {
-                out.insert(
-                    r.offset,
-                    String::from_utf8_lossy(r.value.as_deref().unwrap_or_default()).into_owned(),
-                );
-            }
-        }
-        out
-    }
-}
-
-fn settings() -> FetcherSettings {
-    FetcherSettings {
-        replica_fetch_wait_max_ms: 0,
-        replica_fetch_min_bytes: 1,
-        replica_fetch_max_bytes: 1 << 20,
-        replica_fetch_response_max_bytes: 10 << 20,
-        replica_fetch_backoff_ms: 1_000,
-    }
-}
-
-fn two(
-    brokers: &mut [ReplicaManager],
-    a: usize,
-    b: usize,
-) -> (&mut ReplicaManager, &mut ReplicaManager) {
-    if a < b {
-        let (left, right) = brokers.split_at_mut(b);
-        (&mut left[a], &mut right[0])
-    } else {
-        let (left, right) = brokers.split_at_mut(a);
-        (&mut right[0], &mut left[b])
+        common::values(&self.brokers[id])
     }
 }
 
