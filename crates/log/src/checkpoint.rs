@@ -114,12 +114,17 @@ impl OffsetCheckpoint {
 
 /// `meta.properties` as `java.util.Properties.store` writes it (0.9+): an
 /// empty comment, the date comment, then the keys. Before 2.4 only
-/// `version` and `broker.id`; 2.4+ adds `cluster.id`. Key order is Java 9–17's.
+/// `version` and `broker.id`; 2.4+ adds `cluster.id`.
+///
+/// `Properties.store` writes the keys in its `Hashtable`'s order, which
+/// depends on the JVM: the playground's is Java 8 (see `coord::jvm`), where
+/// `cluster.id`, `version` and `broker.id` fall in that order.
 pub fn meta_properties(broker_id: i32, cluster_id: Option<&str>, date: &str) -> String {
-    let mut text = format!("#\n#{date}\nbroker.id={broker_id}\nversion=0\n");
+    let mut text = format!("#\n#{date}\n");
     if let Some(id) = cluster_id {
         text.push_str(&format!("cluster.id={id}\n"));
     }
+    text.push_str(&format!("version=0\nbroker.id={broker_id}\n"));
     text
 }
 
@@ -166,7 +171,7 @@ mod tests {
         );
         assert_eq!(
             meta_properties(0, Some("id"), "Tue Oct 01 00:00:00 UTC 2013"),
-            "#\n#Tue Oct 01 00:00:00 UTC 2013\nbroker.id=0\nversion=0\ncluster.id=id\n"
+            "#\n#Tue Oct 01 00:00:00 UTC 2013\ncluster.id=id\nversion=0\nbroker.id=0\n"
         );
     }
 }

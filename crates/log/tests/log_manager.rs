@@ -357,7 +357,7 @@ fn meta_properties_is_2_8_2s_and_rewritten_at_each_start() {
     dir.sync();
     assert_eq!(
         dir.text("meta.properties"),
-        "#\n#Tue Oct 01 00:00:00 UTC 2013\nbroker.id=0\nversion=0\ncluster.id=k4EXp4XJTwOMnBqTzV4lhA\n"
+        "#\n#Tue Oct 01 00:00:00 UTC 2013\ncluster.id=k4EXp4XJTwOMnBqTzV4lhA\nversion=0\nbroker.id=0\n"
     );
     assert!(dir.ops.iter().any(|op| matches!(op, FileOp::Rename { from, to } if from == "meta.properties.tmp" && to == "meta.properties")));
 
