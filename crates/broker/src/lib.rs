@@ -13,6 +13,8 @@
 //! - [`group`]: 2.8.2's group coordinator — consumer groups' membership,
 //!   rebalances and committed offsets in `__consumer_offsets`;
 //! - [`apis`]: one request in, its answer out, in the release's versions;
+//! - [`replication_check`]: a seeded model of replication under faults and
+//!   the invariants checked on it (`kplay sim`);
 //! - [`server`]: the broker process (`kafka.Kafka`) from start-up to
 //!   shutdown — its log lines, ZooKeeper session, registration, errors, and
 //!   the controller's election and broker tracking.
@@ -28,5 +30,6 @@ pub mod election;
 pub mod group;
 pub mod metadata_cache;
 pub mod replica;
+pub mod replication_check;
 pub(crate) mod scala;
 pub mod server;

@@ -8,8 +8,6 @@ use broker::replica::{
     Completed, FetchResult, IsrUpdate, ProduceResult, ReplicaManager, ReplicaSettings,
     TopicSettings,
 };
-mod common;
-
 use bytes::Bytes;
 use distribution::Release;
 use kafka_api::requests::{
@@ -317,7 +315,7 @@ fn a_stale_leader_epoch_is_ignored_and_a_non_leader_refuses_produce() {
 // --- Followers driven by their fetchers ---------------------------------------------
 
 use broker::replica::{FetcherChange, FetcherRequest, ReplicaFetcher};
-use common::{fetcher_settings, round_trip, two};
+use broker::replication_check::{fetcher_settings, log_values, round_trip, two};
 
 /// Starts or stops the fetchers the brokers asked for.
 fn apply_fetcher_changes(
@@ -404,7 +402,7 @@ fn leader_and_isr(
 }
 
 fn values(b: &mut ReplicaManager) -> Vec<String> {
-    common::values(b).into_values().collect()
+    log_values(b).into_values().collect()
 }
 
 #[test]

@@ -7,13 +7,14 @@
 //! virtual time. With stdin a terminal, it is an interactive shell whose
 //! virtual time follows the wall clock.
 
+mod check;
 mod interactive;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use shell::transcript::TypedSession;
 use shell::PlaygroundConfig;
 use sim::SimTime;
@@ -43,10 +44,48 @@ struct Cli {
     /// Terminal height when stdin is not a terminal.
     #[arg(long, default_value_t = shell::transcript::DEFAULT_ROWS)]
     rows: u16,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Runs the replication model over many seeds and checks what the release promises.
+    Sim {
+        /// How many seeds.
+        #[arg(long, default_value_t = 1000)]
+        seeds: u64,
+        /// The first seed.
+        #[arg(long, default_value_t = 0)]
+        from: u64,
+        /// The Kafka release whose brokers and controller run: 0.8.0 or 2.8.2.
+        #[arg(long, default_value = "2.8.2", value_parser = parse_release)]
+        release: distribution::Release,
+        /// Prints each run's faults and elections as they happened.
+        #[arg(long)]
+        trace: bool,
+    },
+}
+
+fn parse_release(text: &str) -> Result<distribution::Release, String> {
+    match text {
+        "0.8.0" => Ok(distribution::Release::V0_8_0),
+        "2.8.2" => Ok(distribution::Release::V2_8_2),
+        other => Err(format!("unknown release {other} (0.8.0 or 2.8.2)")),
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Sim {
+        seeds,
+        from,
+        release,
+        trace,
+    }) = cli.command
+    {
+        return ExitCode::from(check::main(release, from, seeds, trace).clamp(0, 255) as u8);
+    }
     let config = PlaygroundConfig {
         seed: cli.seed,
         start_time: cli.start_time,

@@ -131,3 +131,47 @@ fn bad_arguments_get_a_clear_error() {
         "kplay: no host named kafka-9 (the hosts are kafka-1, kafka-2, kafka-3)\n"
     );
 }
+
+/// Runs `kplay sim ARGS` and returns its exit status and stdout.
+fn kplay_sim(args: &[&str]) -> (Option<i32>, String) {
+    let outcome = Command::new(env!("CARGO_BIN_EXE_kplay"))
+        .arg("sim")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("kplay runs");
+    (
+        outcome.status.code(),
+        String::from_utf8_lossy(&outcome.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn sim_checks_what_each_release_promises() {
+    let (status, out) = kplay_sim(&["--seeds", "20"]);
+    assert_eq!(status, Some(0), "{out}");
+    assert!(out.contains("20 seeds: "), "{out}");
+    assert!(out.contains(", 0 lost, 0 replicas diverged"), "{out}");
+    // 0.8.0 loses acknowledged records in some seeds, and says how to replay one.
+    let (status, out) = kplay_sim(&["--release", "0.8.0", "--seeds", "60"]);
+    assert_eq!(status, Some(0), "0.8.0 promised nothing: {out}");
+    let replay = out
+        .lines()
+        .find_map(|l| l.strip_prefix("replay: kplay sim "))
+        .unwrap_or_else(|| panic!("a failing seed is shown: {out}"));
+    let args: Vec<&str> = replay.split(' ').collect();
+    let (_, traced) = kplay_sim(&args);
+    assert!(traced.contains("kill -9 broker"), "{traced}");
+    assert!(
+        traced.contains("1 seeds lost acknowledged records"),
+        "the replay fails the same way: {traced}"
+    );
+    let outcome = Command::new(env!("CARGO_BIN_EXE_kplay"))
+        .args(["sim", "--release", "3.0"])
+        .output()
+        .expect("kplay runs");
+    assert_eq!(outcome.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&outcome.stderr).contains("unknown release 3.0 (0.8.0 or 2.8.2)")
+    );
+}
