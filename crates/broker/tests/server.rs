@@ -1514,3 +1514,92 @@ fn a_controlled_shutdown_when_0_8_0_enables_it() {
         ],
     );
 }
+
+/// Writes `/brokers/topics/<topic>` as `zookeeper-shell.sh` would (0.8.0's
+/// broker does not create `/brokers/topics`: it is created first).
+fn create_topic_znode(w: &mut World, release: Release, topic: &str, data: &[u8]) {
+    let persistent = coord::CreateMode::Persistent;
+    let mut ops = Vec::new();
+    if release == Release::V0_8_0 {
+        ops.push(Op::create("/brokers/topics", None, persistent));
+    }
+    ops.push(Op::create(
+        &format!("/brokers/topics/{topic}"),
+        Some(data),
+        persistent,
+    ));
+    let answers = read_zk(w, release, ops);
+    assert!(answers.iter().all(|a| a == "ok"), "{answers:?}");
+}
+
+/// A topic written to ZooKeeper by hand comes online: the controller writes
+/// its partition's state znode and the broker creates its log directory.
+fn a_topic_written_to_zookeeper_comes_online(release: Release) -> (World, ProcessId) {
+    let (mut w, broker) = cluster(release);
+    let data = kafka_zk::TopicAssignment::new([(0, vec![0])]).encode(release);
+    create_topic_znode(&mut w, release, "test", &data);
+    run_for(&mut w, 2.0);
+    let state = read_zk(
+        &mut w,
+        release,
+        vec![get("/brokers/topics/test/partitions/0/state")],
+    );
+    let expected = kafka_zk::PartitionState {
+        leader: 0,
+        leader_epoch: 0,
+        isr: vec![0],
+        controller_epoch: 1,
+    }
+    .encode(release);
+    assert_eq!(
+        state,
+        [format!(
+            "{} owner:false",
+            String::from_utf8_lossy(&expected)
+        )]
+    );
+    let fs = w.host_fs("kafka-1").unwrap();
+    assert!(fs.borrow().is_dir("/tmp/kafka-logs/test-0"));
+    (w, broker)
+}
+
+#[test]
+fn a_topic_written_to_zookeeper_comes_online_0_8_0() {
+    let (w, _) = a_topic_written_to_zookeeper_comes_online(Release::V0_8_0);
+    let log = strip(&file(&w, &format!("{LOGS}/controller.log")).unwrap());
+    for line in [
+        "INFO [TopicChangeListener on Controller 0]: New topics: [Set(test)], deleted topics: [Set()], new partition replica assignment [Map([test,0] -> List(0))] (kafka.controller.PartitionStateMachine$TopicChangeListener)",
+        "INFO [Controller 0]: New topic creation callback for [test,0] (kafka.controller.KafkaController)",
+        "INFO [Controller 0]: New partition creation callback for [test,0] (kafka.controller.KafkaController)",
+    ] {
+        assert!(log.iter().any(|l| l == line), "{line} in\n{}", log.join("\n"));
+    }
+}
+
+#[test]
+fn a_topic_written_to_zookeeper_comes_online_2_8_2() {
+    let (w, _) = a_topic_written_to_zookeeper_comes_online(Release::V2_8_2);
+    let log = strip(&file(&w, &format!("{LOGS}/controller.log")).unwrap());
+    for line in [
+        "INFO [Controller id=0] New topics: [Set(test)], deleted topics: [HashSet()], new partition replica assignment [Set(TopicIdReplicaAssignment(test,None,Map(test-0 -> ReplicaAssignment(replicas=0, addingReplicas=, removingReplicas=))))] (kafka.controller.KafkaController)",
+        "INFO [Controller id=0] New partition creation callback for test-0 (kafka.controller.KafkaController)",
+    ] {
+        assert!(log.iter().any(|l| l == line), "{line} in\n{}", log.join("\n"));
+    }
+}
+
+#[test]
+fn a_malformed_topic_is_ignored() {
+    for release in [Release::V0_8_0, Release::V2_8_2] {
+        let (mut w, broker) = cluster(release);
+        create_topic_znode(&mut w, release, "bad", b"{ not json");
+        run_for(&mut w, 2.0);
+        assert_eq!(w.exit_status(&broker), None);
+        assert_eq!(
+            read_zk(&mut w, release, vec![ls("/brokers/topics/bad")]),
+            ["[]"]
+        );
+        let fs = w.host_fs("kafka-1").unwrap();
+        assert!(!fs.borrow().is_dir("/tmp/kafka-logs/bad-0"));
+    }
+}

@@ -95,6 +95,7 @@ pub enum Completed {
     Fetch(RequestId, FetchResponse),
 }
 
+#[derive(Debug)]
 pub struct ReplicaManager {
     release: Release,
     local_broker_id: i32,

@@ -11,8 +11,14 @@
 //! `controllerLock`, from zkclient's event thread; 2.8.2: its
 //! `ControllerEventThread`); an event's ZooKeeper requests carry a [`Wait`]
 //! continuation, and the next event starts once the current one is done.
-//! Topics and partitions are not handled yet: the lines are those of a
-//! cluster without them.
+//!
+//! Topics written to ZooKeeper come online: the active controller watches
+//! the children of `/brokers/topics` (0.8.0's `TopicChangeListener`, 2.8.2's
+//! `TopicChange`), reads each new topic's assignment into its
+//! [`ControllerContext`], lets [`ControllerContext::on_new_partitions`]
+//! decide, writes the partitions' state znodes, then sends LeaderAndIsr and
+//! UpdateMetadata through its send threads. Topics already there at
+//! failover, topic deletion and 2.8.2's topic ids are not handled yet.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
@@ -21,21 +27,25 @@ use coord::proto::{Op, OpResult, ReplyBody};
 use coord::{CreateMode, ErrorCode, EventType, KeeperError, WriteOp};
 use distribution::Release;
 use kafka_api::requests::{
-    ControlledShutdownResponse, LiveBroker, UpdateMetadataRequest, UpdateMetadataResponse,
+    ControlledShutdownResponse, LeaderAndIsrRequest, LiveBroker, PartitionState,
+    UpdateMetadataRequest, UpdateMetadataResponse,
 };
 use kafka_api::{
     ApiKey, Errors, KafkaRequest, KafkaResponse, RequestBody, RequestHeader, ResponseBody,
+    TopicPartition,
 };
 use kafka_log::Level;
 use kafka_zk::{
     paths, BrokerRegistration, Controller, ControllerEpoch, FeatureStatus, FeatureZnode,
+    TopicAssignment,
 };
 use sim::{downcast, ConnId, Context, Event, ProcessTimer, TimerKind};
 
 use super::log4j::Log4j;
 use super::zk::KafkaZkClient;
 use super::Next;
-use crate::scala::{hash_map, hash_set, join as mk_string, list, names, set};
+use crate::controller::{ControllerContext, Decisions, ZkWrite};
+use crate::scala::{hash_map, hash_set, immutable_set, join as mk_string, list, names, set};
 
 const CONTROLLER: &str = "kafka.controller.KafkaController";
 const CHANNEL_MANAGER: &str = "kafka.controller.ControllerChannelManager";
@@ -43,6 +53,7 @@ const SEND_THREAD: &str = "kafka.controller.RequestSendThread";
 const STATE_CHANGE: &str = "state.change.logger";
 const ZK_UTILS: &str = "kafka.utils.ZkUtils$";
 const ELECTOR: &str = "kafka.server.ZookeeperLeaderElector";
+const TOPIC_CHANGE_LISTENER: &str = "kafka.controller.PartitionStateMachine$TopicChangeListener";
 
 /// The timer of 0.8.0's election back-off.
 pub const ELECT_BACKOFF_TIMER: u64 = 10;
@@ -82,6 +93,11 @@ pub enum Wait {
     Brokers,
     BrokerData(i32),
     Topics,
+    /// A topic change: the children of `/brokers/topics`, a new topic's
+    /// assignment, a partition's state znode written.
+    TopicChildren,
+    TopicData,
+    StateWritten,
     /// The end of 0.8.0's failover.
     DeletePreferred,
     /// zkclient reads a node again before calling its listener (0.8.0).
@@ -116,6 +132,8 @@ enum CtlEvent {
     /// 0.8.0: `/controller_epoch` changed.
     EpochZnode,
     BrokerChange,
+    /// The children of `/brokers/topics` changed.
+    TopicChange,
     ControlledShutdown {
         broker: i32,
         conn: ConnId,
@@ -175,6 +193,18 @@ impl Io<'_, '_> {
         };
         self.request(op, wait);
     }
+
+    /// Creates a persistent znode with its missing parents.
+    fn create_with_parents(&mut self, path: &str, data: &[u8], wait: Wait) {
+        self.zk.create_with_parents(
+            self.ctx,
+            self.log,
+            path,
+            Some(data),
+            CreateMode::Persistent,
+            Next::Controller(wait),
+        );
+    }
 }
 
 /// The controller module of one broker.
@@ -208,6 +238,19 @@ pub struct KafkaController {
     read_brokers: Vec<Broker>,
     /// 2.8.2: the feature cache epoch the failover waits for.
     awaiting_feature: Option<i32>,
+    /// The cluster as the state machines see it (kept in step with `epoch`,
+    /// `live` and `shutting_down` by [`KafkaController::sync_context`]).
+    context: ControllerContext,
+    /// A topic change being handled: the new and deleted topics, the topics
+    /// whose assignment is still to be read (the one being read first), the
+    /// assignments read, and the decisions waiting for their znode writes.
+    new_topics: Vec<String>,
+    deleted_topics: Vec<String>,
+    topic_reads: VecDeque<String>,
+    reading_topic: Option<String>,
+    read_assignments: Vec<(String, TopicAssignment)>,
+    pending_writes: usize,
+    pending_decisions: Option<Decisions>,
     backoff: Option<ProcessTimer>,
     rebalance: Option<ProcessTimer>,
     failover_timer: Option<ProcessTimer>,
@@ -244,6 +287,14 @@ impl KafkaController {
             listed: Vec::new(),
             read_brokers: Vec::new(),
             awaiting_feature: None,
+            context: ControllerContext::default(),
+            new_topics: Vec::new(),
+            deleted_topics: Vec::new(),
+            topic_reads: VecDeque::new(),
+            reading_topic: None,
+            read_assignments: Vec::new(),
+            pending_writes: 0,
+            pending_decisions: None,
             backoff: None,
             rebalance: None,
             failover_timer: None,
@@ -399,6 +450,17 @@ impl KafkaController {
                 }
                 self.list_brokers(io);
             }
+            (_, CtlEvent::TopicChange) => {
+                if !self.is_active() || !self.started {
+                    return self.done(io);
+                }
+                let op = Op::GetChildren {
+                    path: paths::BROKER_TOPICS.to_owned(),
+                    watch: true,
+                    with_stat: false,
+                };
+                io.request(op, Wait::TopicChildren);
+            }
             (
                 _,
                 CtlEvent::ControlledShutdown {
@@ -472,6 +534,13 @@ impl KafkaController {
             }
             paths::BROKER_IDS if event == EventType::NodeChildrenChanged => {
                 self.enqueue(io, CtlEvent::BrokerChange);
+            }
+            // zkclient (0.8.0) calls a child listener when its path is created.
+            paths::BROKER_TOPICS
+                if event == EventType::NodeChildrenChanged
+                    || (self.release == Release::V0_8_0 && event == EventType::NodeCreated) =>
+            {
+                self.enqueue(io, CtlEvent::TopicChange);
             }
             _ => {}
         }
@@ -941,6 +1010,39 @@ impl KafkaController {
                 match self.release {
                     Release::V0_8_0 => self.failover_0_8_0_context(io),
                     Release::V2_8_2 => self.failover_2_8_2_context(io),
+                }
+            }
+            Wait::TopicChildren => match result {
+                Ok(ReplyBody::Children { children, .. }) => self.topics_listed(io, children),
+                _ => self.done(io),
+            },
+            Wait::TopicData => {
+                let topic = self.reading_topic.take().unwrap_or_default();
+                let data = match result {
+                    Ok(ReplyBody::Data { data, .. }) => data.map(|d| d.to_vec()),
+                    _ => None,
+                };
+                match data.map(|d| TopicAssignment::decode(self.release, &d)) {
+                    Some(Ok(assignment)) => self.read_assignments.push((topic, assignment)),
+                    Some(Err(e)) => self.bad_topic(io, &topic, &e.to_string()),
+                    // Deleted before it was read: nothing to bring online.
+                    None => {}
+                }
+                self.read_next_topic(io);
+            }
+            Wait::StateWritten => {
+                if let Err(e) = result {
+                    let text = format!(
+                        "{}Error while writing a partition state znode: {}",
+                        self.ident(),
+                        e.code.text()
+                    );
+                    io.log.log(io.ctx, Level::Error, CONTROLLER, &text);
+                }
+                self.pending_writes = self.pending_writes.saturating_sub(1);
+                if self.pending_writes == 0 {
+                    self.send_decisions(io);
+                    self.done(io);
                 }
             }
             Wait::DeletePreferred => self.election_over(io),
@@ -1650,6 +1752,307 @@ impl KafkaController {
         });
     }
 
+    // --- new topics -------------------------------------------------------------
+
+    /// The children of `/brokers/topics`: which topics are new, which gone.
+    fn topics_listed(&mut self, io: &mut Io<'_, '_>, children: Vec<String>) {
+        if self.release == Release::V0_8_0 {
+            let text = format!(
+                "[TopicChangeListener on Controller {}]: Topic change listener fired for path {} with children {}",
+                self.id,
+                paths::BROKER_TOPICS,
+                children.join(",")
+            );
+            io.log
+                .log(io.ctx, Level::Debug, TOPIC_CHANGE_LISTENER, &text);
+        }
+        let mut new_topics: Vec<String> = children
+            .iter()
+            .filter(|t| !self.topics.contains(t))
+            .cloned()
+            .collect();
+        new_topics.sort();
+        new_topics.dedup();
+        self.deleted_topics = self
+            .topics
+            .iter()
+            .filter(|t| !children.contains(t))
+            .cloned()
+            .collect();
+        self.topics = children;
+        self.topic_reads = new_topics.iter().cloned().collect();
+        self.new_topics = new_topics;
+        self.read_assignments.clear();
+        self.read_next_topic(io);
+    }
+
+    /// Reads the next new topic's assignment (watching it, as the
+    /// partition modification listener does), or acts on what was read.
+    fn read_next_topic(&mut self, io: &mut Io<'_, '_>) {
+        if let Some(topic) = self.topic_reads.pop_front() {
+            io.get(&paths::topic(&topic), true, Wait::TopicData);
+            self.reading_topic = Some(topic);
+            return;
+        }
+        self.topics_read(io);
+    }
+
+    /// A topic whose znode does not parse is left out, with an error line.
+    fn bad_topic(&mut self, io: &mut Io<'_, '_>, topic: &str, error: &str) {
+        let (logger, text) = match self.release {
+            Release::V0_8_0 => (
+                TOPIC_CHANGE_LISTENER,
+                format!(
+                    "[TopicChangeListener on Controller {}]: Error while handling new topic",
+                    self.id
+                ),
+            ),
+            Release::V2_8_2 => (
+                "kafka.controller.ControllerEventManager$ControllerEventThread",
+                format!(
+                    "[ControllerEventThread controllerId={}] Uncaught error processing event TopicChange",
+                    self.id
+                ),
+            ),
+        };
+        let trace = format!(
+            "kafka.common.KafkaException: Invalid replica assignment in {}: {error}\n",
+            paths::topic(topic)
+        );
+        io.log.event(io.ctx, Level::Error, logger, &text, &trace);
+    }
+
+    /// `onNewTopicCreation` / `onNewPartitionCreation`: the assignments go
+    /// into the context, the state machines decide, the state znodes are
+    /// written; the requests follow once the writes are answered.
+    fn topics_read(&mut self, io: &mut Io<'_, '_>) {
+        let deleted = std::mem::take(&mut self.deleted_topics);
+        self.context
+            .assignment
+            .retain(|tp, _| !deleted.contains(&tp.topic));
+        let read = std::mem::take(&mut self.read_assignments);
+        let mut partitions: Vec<TopicPartition> = Vec::new();
+        for (topic, assignment) in &read {
+            for (p, replicas) in &assignment.partitions {
+                let tp = TopicPartition::new(topic.clone(), *p);
+                self.context
+                    .assignment
+                    .insert(tp.clone(), replicas.replicas.clone());
+                partitions.push(tp);
+            }
+        }
+        let new_topics = std::mem::take(&mut self.new_topics);
+        self.log_topic_change(io, &new_topics, &deleted, &read);
+        if partitions.is_empty() {
+            return self.done(io);
+        }
+        let names: Vec<String> = partitions
+            .iter()
+            .map(|tp| match self.release {
+                Release::V0_8_0 => tp.bracketed(),
+                Release::V2_8_2 => tp.to_string(),
+            })
+            .collect();
+        let names = names.join(",");
+        if self.release == Release::V0_8_0 {
+            self.info(io, &format!("New topic creation callback for {names}"));
+        }
+        self.info(io, &format!("New partition creation callback for {names}"));
+        let replicas: Vec<String> = partitions
+            .iter()
+            .flat_map(|tp| {
+                let replicas = self.context.assignment.get(tp).cloned().unwrap_or_default();
+                replicas
+                    .into_iter()
+                    .map(move |r| format!("PartitionAndReplica({},{},{r})", tp.topic, tp.partition))
+            })
+            .collect();
+        let replicas = replicas.join(",");
+        if self.release == Release::V0_8_0 {
+            let text = format!("Invoking state change to NewPartition for partitions {names}");
+            self.state_machine(io, Level::Info, false, &text);
+            let text = format!("Invoking state change to NewReplica for replicas {replicas}");
+            self.state_machine(io, Level::Info, true, &text);
+            let text = format!("Invoking state change to OnlinePartition for partitions {names}");
+            self.state_machine(io, Level::Info, false, &text);
+        }
+        self.sync_context();
+        let decisions = self.context.on_new_partitions(self.release, &partitions);
+        if self.release == Release::V0_8_0 {
+            let text = format!("Invoking state change to OnlineReplica for replicas {replicas}");
+            self.state_machine(io, Level::Info, true, &text);
+        }
+        for line in &decisions.lines {
+            io.log.line(io.ctx, line);
+        }
+        self.pending_writes = decisions.zk_writes.len();
+        for write in &decisions.zk_writes {
+            let data = write.data(self.release);
+            match write {
+                ZkWrite::CreateState { .. } => {
+                    io.create_with_parents(&write.path(), &data, Wait::StateWritten);
+                }
+                ZkWrite::UpdateState {
+                    expected_version, ..
+                } => {
+                    let op = Op::set_data(&write.path(), Some(&data), *expected_version);
+                    io.request(op, Wait::StateWritten);
+                }
+            }
+        }
+        self.pending_decisions = Some(decisions);
+        if self.pending_writes == 0 {
+            self.send_decisions(io);
+            self.done(io);
+        }
+    }
+
+    /// The topic change's line, in each release's words and collections.
+    fn log_topic_change(
+        &self,
+        io: &mut Io<'_, '_>,
+        new_topics: &[String],
+        deleted: &[String],
+        read: &[(String, TopicAssignment)],
+    ) {
+        match self.release {
+            Release::V0_8_0 => {
+                // A Map[TopicAndPartition, Seq[Int]].
+                let entries: Vec<String> = read
+                    .iter()
+                    .flat_map(|(topic, a)| {
+                        a.partitions.iter().map(move |(p, r)| {
+                            format!(
+                                "[{topic},{p}] -> List({})",
+                                r.replicas
+                                    .iter()
+                                    .map(i32::to_string)
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        })
+                    })
+                    .collect();
+                let text = format!(
+                    "[TopicChangeListener on Controller {}]: New topics: [{}], deleted topics: [{}], new partition replica assignment [Map({})]",
+                    self.id,
+                    immutable_set(new_topics),
+                    immutable_set(deleted),
+                    entries.join(", ")
+                );
+                io.log.info(io.ctx, TOPIC_CHANGE_LISTENER, &text);
+            }
+            Release::V2_8_2 => {
+                // A Set[TopicIdReplicaAssignment], each with its Map.
+                let joined = |v: &[i32]| v.iter().map(i32::to_string).collect::<Vec<_>>().join(",");
+                let assignments: Vec<String> = read
+                    .iter()
+                    .map(|(topic, a)| {
+                        let entries: Vec<String> = a
+                            .partitions
+                            .iter()
+                            .map(|(p, r)| {
+                                format!(
+                                    "{topic}-{p} -> ReplicaAssignment(replicas={}, addingReplicas={}, removingReplicas={})",
+                                    joined(&r.replicas),
+                                    joined(&r.adding_replicas),
+                                    joined(&r.removing_replicas)
+                                )
+                            })
+                            .collect();
+                        let map = if entries.len() <= 4 { "Map" } else { "HashMap" };
+                        let id = a
+                            .topic_id
+                            .as_ref()
+                            .map_or("None".to_owned(), |id| format!("Some({id})"));
+                        format!("TopicIdReplicaAssignment({topic},{id},{map}({}))", entries.join(", "))
+                    })
+                    .collect();
+                let text = format!(
+                    "New topics: [{}], deleted topics: [{}], new partition replica assignment [{}]",
+                    immutable_set(new_topics),
+                    names("HashSet", deleted),
+                    immutable_set(&assignments)
+                );
+                self.info(io, &text);
+            }
+        }
+    }
+
+    /// The context takes what the controller tracks: its id and epoch, the
+    /// live and shutting-down brokers.
+    fn sync_context(&mut self) {
+        let c = &mut self.context;
+        c.controller_id = self.id;
+        c.epoch = self.epoch;
+        c.epoch_zk_version = self.epoch_zk_version;
+        c.live_brokers = self
+            .live
+            .iter()
+            .map(|b| {
+                let broker = LiveBroker {
+                    id: b.id,
+                    host: b.host.clone(),
+                    port: b.port,
+                    rack: None,
+                };
+                (b.id, broker)
+            })
+            .collect();
+        c.shutting_down = self.shutting_down.iter().copied().collect();
+    }
+
+    /// `sendRequestsToBrokers`: the decided LeaderAndIsr, then UpdateMetadata.
+    fn send_decisions(&mut self, io: &mut Io<'_, '_>) {
+        let Some(decisions) = self.pending_decisions.take() else {
+            return;
+        };
+        for (broker, states) in decisions.leader_and_isr {
+            self.send_leader_and_isr(io, broker, states);
+        }
+        if let Some((brokers, states)) = decisions.update_metadata {
+            let brokers: Vec<i32> = brokers.into_iter().collect();
+            self.send_update_metadata_states(io, &brokers, states);
+        }
+    }
+
+    fn send_leader_and_isr(
+        &mut self,
+        io: &mut Io<'_, '_>,
+        broker: i32,
+        states: Vec<PartitionState>,
+    ) {
+        if self.release == Release::V2_8_2 {
+            let leaders = states.iter().filter(|s| s.leader == broker).count();
+            let text = format!(
+                "[Controller id={} epoch={}] Sending LeaderAndIsr request to broker {broker} with {leaders} become-leader and {} become-follower partitions",
+                self.id,
+                self.epoch,
+                states.len() - leaders
+            );
+            io.log.info(io.ctx, STATE_CHANGE, &text);
+        }
+        let live_leaders: Vec<LiveBroker> = self
+            .context
+            .live_brokers
+            .values()
+            .filter(|b| states.iter().any(|s| s.leader == b.id))
+            .cloned()
+            .collect();
+        let version = match self.release {
+            Release::V0_8_0 => 0,
+            Release::V2_8_2 => 5,
+        };
+        let body = RequestBody::LeaderAndIsr(LeaderAndIsrRequest {
+            controller_id: self.id,
+            controller_epoch: self.epoch,
+            broker_epoch: self.broker_epoch(broker),
+            partition_states: states,
+            live_leaders,
+        });
+        self.send(io, broker, ApiKey::LeaderAndIsr, version, body);
+    }
+
     // --- the channels to the brokers -------------------------------------------
 
     fn add_channel(&mut self, io: &mut Io<'_, '_>, broker: &Broker) {
@@ -1686,57 +2089,82 @@ impl KafkaController {
         }
     }
 
-    /// `sendUpdateMetadataRequest`: 2.8.2 logs it and sends one to each
-    /// broker (0.8.0 sends none while there are no partitions).
+    /// `sendUpdateMetadataRequest` without partitions: 2.8.2 logs it and
+    /// sends one to each broker (0.8.0 sends none while there are none).
     fn send_update_metadata(&mut self, io: &mut Io<'_, '_>, brokers: &[i32]) {
-        if self.release != Release::V2_8_2 {
+        self.send_update_metadata_states(io, brokers, Vec::new());
+    }
+
+    /// UpdateMetadata with these partition states to each of `brokers`.
+    fn send_update_metadata_states(
+        &mut self,
+        io: &mut Io<'_, '_>,
+        brokers: &[i32],
+        states: Vec<PartitionState>,
+    ) {
+        if self.release == Release::V0_8_0 && states.is_empty() {
             return;
         }
-        let text = format!(
-            "[Controller id={} epoch={}] Sending UpdateMetadata request to brokers {} for 0 partitions",
-            self.id,
-            self.epoch,
-            hash_set(brokers)
-        );
-        io.log.info(io.ctx, STATE_CHANGE, &text);
-        let live_brokers: Vec<LiveBroker> = self
-            .live
-            .iter()
-            .map(|b| LiveBroker {
-                id: b.id,
-                host: b.host.clone(),
-                port: b.port,
-                rack: None,
-            })
-            .collect();
-        for id in brokers {
-            let epoch = self
-                .live
-                .iter()
-                .find(|b| b.id == *id)
-                .map_or(-1, |b| b.epoch);
-            let Some(channel) = self.channels.get_mut(id) else {
-                continue;
-            };
-            let request = KafkaRequest {
-                header: RequestHeader {
-                    api_key: ApiKey::UpdateMetadata,
-                    api_version: 7,
-                    correlation_id: channel.correlation_id,
-                    client_id: self.id.to_string(),
-                },
-                body: RequestBody::UpdateMetadata(UpdateMetadataRequest {
-                    controller_id: self.id,
-                    controller_epoch: self.epoch,
-                    broker_epoch: epoch,
-                    partition_states: Vec::new(),
-                    live_brokers: live_brokers.clone(),
-                }),
-            };
-            channel.correlation_id += 1;
-            channel.queue.push_back(request);
-            self.flush_channel(io, *id);
+        if self.release == Release::V2_8_2 {
+            let text = format!(
+                "[Controller id={} epoch={}] Sending UpdateMetadata request to brokers {} for {} partitions",
+                self.id,
+                self.epoch,
+                hash_set(brokers),
+                states.len()
+            );
+            io.log.info(io.ctx, STATE_CHANGE, &text);
         }
+        self.sync_context();
+        let live_brokers: Vec<LiveBroker> = self.context.live_brokers.values().cloned().collect();
+        let version = match self.release {
+            Release::V0_8_0 => 0,
+            Release::V2_8_2 => 7,
+        };
+        for id in brokers {
+            let body = RequestBody::UpdateMetadata(UpdateMetadataRequest {
+                controller_id: self.id,
+                controller_epoch: self.epoch,
+                broker_epoch: self.broker_epoch(*id),
+                partition_states: states.clone(),
+                live_brokers: live_brokers.clone(),
+            });
+            self.send(io, *id, ApiKey::UpdateMetadata, version, body);
+        }
+    }
+
+    /// A broker's epoch as the controller knows it (-1 if unknown).
+    fn broker_epoch(&self, id: i32) -> i64 {
+        self.live
+            .iter()
+            .find(|b| b.id == id)
+            .map_or(-1, |b| b.epoch)
+    }
+
+    /// Queues a request on a broker's send thread.
+    fn send(
+        &mut self,
+        io: &mut Io<'_, '_>,
+        broker: i32,
+        api_key: ApiKey,
+        api_version: i16,
+        body: RequestBody,
+    ) {
+        let Some(channel) = self.channels.get_mut(&broker) else {
+            return;
+        };
+        let request = KafkaRequest {
+            header: RequestHeader {
+                api_key,
+                api_version,
+                correlation_id: channel.correlation_id,
+                client_id: self.id.to_string(),
+            },
+            body,
+        };
+        channel.correlation_id += 1;
+        channel.queue.push_back(request);
+        self.flush_channel(io, broker);
     }
 
     /// The send thread connects on its first request and sends in order.

@@ -3,7 +3,9 @@
 //! `server.properties`, starts up as `KafkaServer.startup` of its release
 //! does (log manager, socket server, ZooKeeper session, registration in
 //! `/brokers/ids`, the controller, and in 2.8.2 the cluster id, the feature
-//! cache and the coordinators), runs until a signal, and shuts down as its
+//! cache and the coordinators), hosts the partitions the controller's
+//! LeaderAndIsr requests give it (its `ReplicaManager` owns the log
+//! manager), runs until a signal, and shuts down as its
 //! release does — printing every line BROKER-LIFECYCLE.md lists, where each
 //! release's log4j configuration sends it ([`log4j`]).
 //!
@@ -33,6 +35,7 @@ use kafka_log::{Level, LogManager};
 use sim::{Context, Event, Process, Signal, TimerKind};
 
 use crate::config::KafkaConfig;
+use crate::replica::ReplicaManager;
 use controller::{Io, KafkaController};
 use log4j::Log4j;
 use network::SocketServer;
@@ -153,7 +156,8 @@ pub struct KafkaServer {
     /// 2.8.2's `logIdent`, `[KafkaServer id=0] ` once the id is known.
     ident: String,
     zk: Option<KafkaZkClient<Next>>,
-    log_manager: Option<LogManager>,
+    /// The partitions this broker hosts, and the log manager it owns.
+    replica_manager: Option<ReplicaManager>,
     log_dir: String,
     socket: SocketServer,
     controller: Option<KafkaController>,
@@ -201,7 +205,7 @@ impl KafkaServer {
             id: -1,
             ident: String::new(),
             zk: None,
-            log_manager: None,
+            replica_manager: None,
             log_dir: String::new(),
             socket: SocketServer::default(),
             controller: None,
@@ -422,7 +426,11 @@ impl KafkaServer {
     // --- the log manager's scheduler ----------------------------------------
 
     fn schedule_log_manager(&mut self, ctx: &mut Context<'_>) {
-        let Some(due) = self.log_manager.as_ref().and_then(LogManager::next_due_ms) else {
+        let due = self
+            .replica_manager
+            .as_ref()
+            .and_then(|rm| rm.log_manager.next_due_ms());
+        let Some(due) = due else {
             return;
         };
         let now = ctx.now().unix_millis() as i64;
@@ -432,7 +440,7 @@ impl KafkaServer {
 
     fn tick_log_manager(&mut self, ctx: &mut Context<'_>) {
         let now = ctx.now().unix_millis() as i64;
-        if let Some(lm) = self.log_manager.as_mut() {
+        if let Some(lm) = self.log_manager() {
             lm.tick(now);
         }
         self.flush_log_manager(ctx);
@@ -441,13 +449,22 @@ impl KafkaServer {
         }
     }
 
-    /// Prints the log manager's lines and writes its file operations.
+    /// The replica manager's log manager, once started.
+    fn log_manager(&mut self) -> Option<&mut LogManager> {
+        self.replica_manager.as_mut().map(|rm| &mut rm.log_manager)
+    }
+
+    /// Prints the replica and log managers' lines and writes the log
+    /// manager's file operations.
     fn flush_log_manager(&mut self, ctx: &mut Context<'_>) {
-        let Some(lm) = self.log_manager.as_mut() else {
+        let Some(rm) = self.replica_manager.as_mut() else {
             return;
         };
-        let lines = lm.take_lines();
-        let ops = lm.take_ops();
+        // No replica fetchers and no ISR changes yet: nothing acts on them.
+        rm.take_fetcher_changes();
+        rm.take_isr_updates();
+        let lines = rm.take_lines();
+        let ops = rm.log_manager.take_ops();
         for line in &lines {
             self.log.line(ctx, line);
         }

@@ -1,5 +1,6 @@
 //! The broker's connections: the socket server's accepted connections and
-//! the control requests it answers so far — UpdateMetadata (2.8.2's
+//! the control requests it answers so far — LeaderAndIsr (the replica
+//! manager hosts the partition and creates its log), UpdateMetadata (2.8.2's
 //! metadata cache learns the live brokers and the controller) and
 //! ControlledShutdown (handed to the controller) — the controller's own
 //! connections to the brokers, and the connection a shutting-down broker
@@ -99,6 +100,20 @@ impl KafkaServer {
                         KafkaController::update_metadata_response(),
                     );
                 }
+                RequestBody::LeaderAndIsr(request) => {
+                    let now = ctx.now().unix_millis() as i64;
+                    let Some(rm) = self.replica_manager.as_mut() else {
+                        continue;
+                    };
+                    let response = rm.become_leader_or_follower(&request, correlation_id, now);
+                    self.flush_log_manager(ctx);
+                    self.respond(
+                        ctx,
+                        conn,
+                        correlation_id,
+                        ResponseBody::LeaderAndIsr(response),
+                    );
+                }
                 RequestBody::ControlledShutdown(shutdown) => {
                     let broker = shutdown.broker_id;
                     self.with_controller(ctx, |c, io| {
@@ -139,8 +154,11 @@ impl KafkaServer {
             return;
         }
         let text = format!(
-            "[Broker id={}] Add 0 partitions and deleted 0 partitions from metadata cache in response to UpdateMetadata request sent by controller {} epoch {} with correlation id {correlation_id}",
-            self.id, update.controller_id, update.controller_epoch
+            "[Broker id={}] Add {} partitions and deleted 0 partitions from metadata cache in response to UpdateMetadata request sent by controller {} epoch {} with correlation id {correlation_id}",
+            self.id,
+            update.partition_states.len(),
+            update.controller_id,
+            update.controller_epoch
         );
         self.log.info(ctx, STATE_CHANGE, &text);
         let cache = self

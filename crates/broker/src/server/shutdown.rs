@@ -302,7 +302,7 @@ impl KafkaServer {
             }
             Task::LogManagerShutdown => {
                 let now = ctx.now().unix_millis() as i64;
-                if let Some(lm) = self.log_manager.as_mut() {
+                if let Some(lm) = self.log_manager() {
                     lm.shutdown(now);
                 }
                 self.flush_log_manager(ctx);

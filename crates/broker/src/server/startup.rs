@@ -12,6 +12,7 @@ use kafka_log::{Level, LogManager, LogManagerConfig, LogVersion, Storage};
 use kafka_zk::{
     paths, BrokerRegistration, ClusterId, EndPoint, FeatureStatus, FeatureZnode, ProducerIdBlock,
 };
+use protocol::Magic;
 use sim::Context;
 
 use super::controller::KafkaController;
@@ -20,6 +21,7 @@ use super::{KafkaServer, MainWait, Next, Step, Task};
 use crate::config::args::Stream;
 use crate::config::error::KAFKA_MAIN_LOGGER;
 use crate::config::{parse_args, ConfigError, FileProblem, KafkaConfig, UsageError};
+use crate::replica::{ReplicaManager, ReplicaSettings, TopicSettings};
 
 pub(super) const KAFKA_SERVER: &str = "kafka.server.KafkaServer";
 const LOG_MANAGER: &str = "kafka.log.LogManager";
@@ -441,8 +443,9 @@ impl KafkaServer {
             }
             Task::CheckpointMetadata => {
                 let date = ctx.now().java_date();
-                if let Some(lm) = self.log_manager.as_mut() {
-                    lm.checkpoint_broker_metadata(Some(&self.cluster_id), &date);
+                let cluster_id = self.cluster_id.clone();
+                if let Some(lm) = self.log_manager() {
+                    lm.checkpoint_broker_metadata(Some(&cluster_id), &date);
                 }
                 self.flush_log_manager(ctx);
                 true
@@ -595,7 +598,26 @@ impl KafkaServer {
         let now = ctx.now().unix_millis() as i64;
         match LogManager::startup(&files, log_manager_config(self.config(), &dir), now) {
             Ok(lm) => {
-                self.log_manager = Some(lm);
+                let config = self.config();
+                let settings = ReplicaSettings {
+                    replica_lag_time_max_ms: config.replica_lag_time_max_ms,
+                    replica_lag_max_messages: config.replica_lag_max_messages,
+                };
+                let topic = TopicSettings {
+                    magic: match self.release {
+                        Release::V0_8_0 => Magic::V0,
+                        Release::V2_8_2 => Magic::V2,
+                    },
+                    min_insync_replicas: config.min_insync_replicas.unwrap_or(1),
+                };
+                let broker_id = config.broker_id;
+                self.replica_manager = Some(ReplicaManager::new(
+                    self.release,
+                    broker_id,
+                    settings,
+                    topic,
+                    lm,
+                ));
                 self.started.log_manager = true;
                 self.flush_log_manager(ctx);
                 true
