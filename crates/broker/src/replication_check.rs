@@ -62,7 +62,8 @@ struct Cluster {
     acked: Vec<(i64, String)>,
 }
 
-fn live_broker(id: i32) -> LiveBroker {
+/// Broker `id` as the controller lists it: `kafka-<id+1>:9092`.
+pub fn live_broker(id: i32) -> LiveBroker {
     LiveBroker {
         id,
         host: format!("kafka-{}", id + 1),
@@ -142,28 +143,7 @@ impl Cluster {
             };
             self.brokers[b].become_leader_or_follower(&request, 0, self.now);
         }
-        for (id, b) in self.brokers.iter_mut().enumerate() {
-            for change in b.take_fetcher_changes() {
-                match change {
-                    FetcherChange::Remove(_) => self.fetchers[id] = None,
-                    FetcherChange::Add {
-                        partition,
-                        leader,
-                        fetch_offset,
-                        leader_epoch,
-                    } => {
-                        let mut f = ReplicaFetcher::new(
-                            self.release,
-                            id as i32,
-                            leader,
-                            fetcher_settings(),
-                        );
-                        f.add_partition(partition, fetch_offset, leader_epoch);
-                        self.fetchers[id] = Some(f);
-                    }
-                }
-            }
-        }
+        apply_fetcher_changes(self.release, &mut self.brokers, &mut self.fetchers);
     }
 
     fn leader(&self) -> Option<usize> {
@@ -401,6 +381,32 @@ pub fn run(release: Release, seed: u64, trace: bool) -> Run {
 }
 
 /// Fetchers that never wait at the leader, so a test's step is one round trip.
+/// Starts a follower's fetcher, one per broker here (one partition), for
+/// each `Add` its replica manager asked for; a `Remove` stops it.
+pub fn apply_fetcher_changes(
+    release: Release,
+    brokers: &mut [ReplicaManager],
+    fetchers: &mut [Option<ReplicaFetcher>],
+) {
+    for (id, b) in brokers.iter_mut().enumerate() {
+        for change in b.take_fetcher_changes() {
+            match change {
+                FetcherChange::Remove(_) => fetchers[id] = None,
+                FetcherChange::Add {
+                    partition,
+                    leader,
+                    fetch_offset,
+                    leader_epoch,
+                } => {
+                    let mut f = ReplicaFetcher::new(release, id as i32, leader, fetcher_settings());
+                    f.add_partition(partition, fetch_offset, leader_epoch);
+                    fetchers[id] = Some(f);
+                }
+            }
+        }
+    }
+}
+
 pub fn fetcher_settings() -> FetcherSettings {
     FetcherSettings {
         replica_fetch_wait_max_ms: 0,

@@ -11,12 +11,7 @@ use kafka_api::requests::LiveBroker;
 use kafka_api::{Errors, TopicPartition};
 
 fn broker(id: i32) -> LiveBroker {
-    LiveBroker {
-        id,
-        host: format!("kafka-{}", id + 1),
-        port: 9092,
-        rack: None,
-    }
+    broker::replication_check::live_broker(id)
 }
 
 fn tp(p: i32) -> TopicPartition {

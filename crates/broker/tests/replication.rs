@@ -314,37 +314,8 @@ fn a_stale_leader_epoch_is_ignored_and_a_non_leader_refuses_produce() {
 
 // --- Followers driven by their fetchers ---------------------------------------------
 
-use broker::replica::{FetcherChange, FetcherRequest, ReplicaFetcher};
-use broker::replication_check::{fetcher_settings, log_values, round_trip, two};
-
-/// Starts or stops the fetchers the brokers asked for.
-fn apply_fetcher_changes(
-    release: Release,
-    brokers: &mut [ReplicaManager],
-    fetchers: &mut [Option<ReplicaFetcher>],
-) {
-    for (id, b) in brokers.iter_mut().enumerate() {
-        for change in b.take_fetcher_changes() {
-            match change {
-                FetcherChange::Remove(tp) => {
-                    if let Some(f) = fetchers[id].as_mut() {
-                        f.remove_partition(&tp);
-                    }
-                }
-                FetcherChange::Add {
-                    partition,
-                    leader,
-                    fetch_offset,
-                    leader_epoch,
-                } => {
-                    let mut f = ReplicaFetcher::new(release, id as i32, leader, fetcher_settings());
-                    f.add_partition(partition, fetch_offset, leader_epoch);
-                    fetchers[id] = Some(f);
-                }
-            }
-        }
-    }
-}
+use broker::replica::{FetcherRequest, ReplicaFetcher};
+use broker::replication_check::{apply_fetcher_changes, log_values, round_trip, two};
 
 /// Each follower's fetcher runs until it has sent one fetch.
 fn pump(brokers: &mut [ReplicaManager], fetchers: &mut [Option<ReplicaFetcher>], at: i64) {
