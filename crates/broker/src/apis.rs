@@ -52,6 +52,7 @@ pub struct AutoCreate {
     pub replication_factor: i32,
 }
 
+#[derive(Debug)]
 pub struct KafkaApis {
     release: Release,
     settings: ApiSettings,

@@ -1603,3 +1603,226 @@ fn a_malformed_topic_is_ignored() {
         assert!(!fs.borrow().is_dir("/tmp/kafka-logs/bad-0"));
     }
 }
+
+type Responses = Rc<RefCell<Vec<(i64, Option<kafka_api::KafkaResponse>)>>>;
+
+/// A raw client on kafka-2: sends its requests to kafka-1:9092 one after
+/// another, each once the previous one is answered, and notes each answer
+/// with the virtual time it came at (`None`: the broker closed the
+/// connection).
+struct RawClient {
+    requests: VecDeque<kafka_api::KafkaRequest>,
+    responses: Responses,
+}
+
+impl RawClient {
+    fn send_next(&mut self, ctx: &mut Context<'_>, conn: sim::ConnId) {
+        match self.requests.pop_front() {
+            Some(request) => ctx.send(conn, Box::new(request)),
+            None => ctx.exit(0),
+        }
+    }
+}
+
+impl Process for RawClient {
+    fn handle(&mut self, ctx: &mut Context<'_>, event: Event) {
+        let now = ctx.now().unix_millis() as i64;
+        match event {
+            // The guard connects; a connection refused at once ends the client.
+            Event::Start if ctx.connect("kafka-1", 9092).is_err() => ctx.exit(1),
+            Event::Connected { conn } => self.send_next(ctx, conn),
+            Event::Received { conn, message } => {
+                let response = sim::downcast::<kafka_api::KafkaResponse>(message).ok();
+                self.responses.borrow_mut().push((now, response));
+                self.send_next(ctx, conn);
+            }
+            Event::Closed { .. } | Event::ConnectFailed { .. } => {
+                self.responses.borrow_mut().push((now, None));
+                ctx.exit(0);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn raw_request(
+    key: kafka_api::ApiKey,
+    version: i16,
+    correlation_id: i32,
+    body: kafka_api::requests::RequestBody,
+) -> kafka_api::KafkaRequest {
+    kafka_api::KafkaRequest {
+        header: kafka_api::requests::RequestHeader {
+            api_key: key,
+            api_version: version,
+            correlation_id,
+            client_id: "raw".into(),
+        },
+        body,
+    }
+}
+
+fn raw_fetch(max_wait_ms: i32, min_bytes: i32) -> kafka_api::requests::RequestBody {
+    use kafka_api::requests::{FetchPartition, FetchRequest, RequestBody, TopicPartition};
+    RequestBody::Fetch(FetchRequest {
+        replica_id: kafka_api::requests::CONSUMER_REPLICA_ID,
+        max_wait_ms,
+        min_bytes,
+        max_bytes: 1 << 20,
+        isolation_level: 0,
+        partitions: vec![FetchPartition {
+            partition: TopicPartition::new("test", 0),
+            current_leader_epoch: -1,
+            fetch_offset: 0,
+            log_start_offset: -1,
+            partition_max_bytes: 1 << 20,
+        }],
+    })
+}
+
+/// A client's requests once `test` is online: Metadata, a Fetch that waits
+/// in the fetch purgatory on the empty partition, a Produce (acks=1) of
+/// three records in the release's format, a Fetch that reads them back,
+/// and a request in a version the release does not speak.
+fn clients_are_answered(release: Release) {
+    use kafka_api::requests::{
+        ApiVersionsRequest, MetadataRequest, ProduceRequest, RequestBody, ResponseBody,
+        TopicPartition,
+    };
+    use kafka_api::{ApiKey, Errors};
+    use protocol::{BatchOptions, CompressionType, Magic, RecordsBuilder};
+
+    let (mut w, broker) = a_topic_written_to_zookeeper_comes_online(release);
+    let (magic, metadata_v, produce_v, fetch_v) = match release {
+        Release::V0_8_0 => (Magic::V0, 0, 0, 0),
+        Release::V2_8_2 => (Magic::V2, 9, 8, 12),
+    };
+    let mut builder = RecordsBuilder::new(BatchOptions::new(magic, CompressionType::None));
+    for value in ["a", "b", "c"] {
+        builder.append(1_000, None, Some(value.as_bytes()), vec![]);
+    }
+    let records = builder.build().expect("records build");
+    let unspoken = match release {
+        Release::V0_8_0 => raw_request(
+            ApiKey::ApiVersions,
+            0,
+            5,
+            RequestBody::ApiVersions(ApiVersionsRequest {
+                client_software_name: String::new(),
+                client_software_version: String::new(),
+            }),
+        ),
+        Release::V2_8_2 => raw_request(ApiKey::Fetch, fetch_v + 1, 5, raw_fetch(0, 0)),
+    };
+    let requests = vec![
+        raw_request(
+            ApiKey::Metadata,
+            metadata_v,
+            1,
+            RequestBody::Metadata(MetadataRequest {
+                topics: Some(vec!["test".into()]),
+                allow_auto_topic_creation: false,
+            }),
+        ),
+        raw_request(ApiKey::Fetch, fetch_v, 2, raw_fetch(500, 1)),
+        raw_request(
+            ApiKey::Produce,
+            produce_v,
+            3,
+            RequestBody::Produce(ProduceRequest {
+                transactional_id: None,
+                acks: 1,
+                timeout_ms: 30_000,
+                partitions: vec![(TopicPartition::new("test", 0), records)],
+            }),
+        ),
+        raw_request(ApiKey::Fetch, fetch_v, 4, raw_fetch(0, 0)),
+        unspoken,
+    ];
+    let responses = Responses::default();
+    let client = RawClient {
+        requests: requests.into(),
+        responses: responses.clone(),
+    };
+    let client = w.spawn(
+        "kafka-2",
+        vec!["raw-client".into()],
+        "/",
+        Stdio::Null,
+        Box::new(client),
+    );
+    run_for(&mut w, 2.0);
+    assert_eq!(w.exit_status(&client), Some(0));
+    assert_eq!(w.exit_status(&broker), None);
+    let got = responses.borrow().clone();
+    assert_eq!(got.len(), 5, "{got:?}");
+    let correlation_ids: Vec<Option<i32>> = got
+        .iter()
+        .map(|(_, r)| r.as_ref().map(|r| r.correlation_id))
+        .collect();
+    assert_eq!(correlation_ids, [Some(1), Some(2), Some(3), Some(4), None]);
+    let body = |i: usize| got[i].1.clone().expect("an answer").body;
+
+    let ResponseBody::Metadata(metadata) = body(0) else {
+        panic!("{got:?}")
+    };
+    assert_eq!(metadata.topics.len(), 1, "{metadata:?}");
+    let topic = &metadata.topics[0];
+    assert_eq!((topic.name.as_str(), topic.error), ("test", Errors::None));
+    let leaders: Vec<(i32, i32)> = topic
+        .partitions
+        .iter()
+        .map(|p| (p.partition_index, p.leader_id))
+        .collect();
+    assert_eq!(leaders, [(0, 0)], "{metadata:?}");
+
+    // The fetch purgatory: nothing to read, answered at max.wait.ms.
+    let ResponseBody::Fetch(waited) = body(1) else {
+        panic!("{got:?}")
+    };
+    let waited_ms = got[1].0 - got[0].0;
+    assert!((500..600).contains(&waited_ms), "waited {waited_ms} ms");
+    assert_eq!(waited.partitions.len(), 1);
+    assert_eq!(waited.partitions[0].1.error, Errors::None);
+    assert!(waited.partitions[0].1.records.is_empty());
+
+    let ResponseBody::Produce(produced) = body(2) else {
+        panic!("{got:?}")
+    };
+    let answers: Vec<(Errors, i64)> = produced
+        .partitions
+        .iter()
+        .map(|(_, p)| (p.error, p.base_offset))
+        .collect();
+    assert_eq!(answers, [(Errors::None, 0)]);
+
+    let ResponseBody::Fetch(fetched) = body(3) else {
+        panic!("{got:?}")
+    };
+    let (tp, data) = &fetched.partitions[0];
+    assert_eq!(tp, &TopicPartition::new("test", 0));
+    assert_eq!((data.error, data.high_watermark), (Errors::None, 3));
+    let read = protocol::Records::new(data.records.clone())
+        .records()
+        .expect("records read");
+    let read: Vec<(i64, Option<bytes::Bytes>)> =
+        read.into_iter().map(|r| (r.offset, r.value)).collect();
+    assert_eq!(
+        read,
+        [
+            (0, Some(bytes::Bytes::from_static(b"a"))),
+            (1, Some(bytes::Bytes::from_static(b"b"))),
+            (2, Some(bytes::Bytes::from_static(b"c"))),
+        ]
+    );
+}
+
+#[test]
+fn clients_are_answered_0_8_0() {
+    clients_are_answered(Release::V0_8_0);
+}
+
+#[test]
+fn clients_are_answered_2_8_2() {
+    clients_are_answered(Release::V2_8_2);
+}

@@ -34,6 +34,7 @@ use distribution::Release;
 use kafka_log::{Level, LogManager};
 use sim::{Context, Event, Process, Signal, TimerKind};
 
+use crate::apis::{ApiSettings, KafkaApis};
 use crate::config::KafkaConfig;
 use crate::replica::ReplicaManager;
 use controller::{Io, KafkaController};
@@ -43,8 +44,9 @@ use zk::{KafkaZkClient, ZkOut};
 
 /// The timer of the main thread's pauses.
 const MAIN_TIMER: u64 = 1;
-/// The timer of the log manager's scheduled tasks.
-const LOG_MANAGER_TIMER: u64 = 2;
+/// The replica manager's timer: its purgatories' deadlines, its ISR checks
+/// and its log manager's scheduled tasks.
+const REPLICA_MANAGER_TIMER: u64 = 2;
 /// The timer of a controlled shutdown request's timeout.
 const CONTROLLED_SHUTDOWN_TIMER: u64 = 3;
 /// The timer of 2.8.2's feature thread.
@@ -158,6 +160,10 @@ pub struct KafkaServer {
     zk: Option<KafkaZkClient<Next>>,
     /// The partitions this broker hosts, and the log manager it owns.
     replica_manager: Option<ReplicaManager>,
+    /// The replica manager's pending timer and when it is due.
+    replica_timer: Option<(sim::ProcessTimer, i64)>,
+    /// `KafkaApis`, once start-up has finished.
+    apis: Option<KafkaApis>,
     log_dir: String,
     socket: SocketServer,
     controller: Option<KafkaController>,
@@ -206,6 +212,8 @@ impl KafkaServer {
             ident: String::new(),
             zk: None,
             replica_manager: None,
+            replica_timer: None,
+            apis: None,
             log_dir: String::new(),
             socket: SocketServer::default(),
             controller: None,
@@ -312,7 +320,8 @@ impl KafkaServer {
                 }
                 self.phase = Phase::Running;
                 self.started.startup_complete = true;
-                self.schedule_log_manager(ctx);
+                self.apis = Some(self.kafka_apis());
+                self.schedule_replica_manager(ctx);
                 self.process_requests(ctx);
                 true
             }
@@ -423,30 +432,57 @@ impl KafkaServer {
         }
     }
 
-    // --- the log manager's scheduler ----------------------------------------
+    // --- the replica manager's scheduler ------------------------------------
 
-    fn schedule_log_manager(&mut self, ctx: &mut Context<'_>) {
-        let due = self
+    /// Sets the replica manager's timer for its next due time, unless a
+    /// timer due no later is already set. Only while the broker runs.
+    fn schedule_replica_manager(&mut self, ctx: &mut Context<'_>) {
+        if self.phase != Phase::Running {
+            return;
+        }
+        let Some(due) = self
             .replica_manager
             .as_ref()
-            .and_then(|rm| rm.log_manager.next_due_ms());
-        let Some(due) = due else {
+            .and_then(|rm| rm.next_due_ms())
+        else {
             return;
         };
+        if let Some((timer, at)) = self.replica_timer {
+            if at <= due {
+                return;
+            }
+            ctx.cancel_timer(timer);
+        }
         let now = ctx.now().unix_millis() as i64;
         let after = Duration::from_millis((due - now).max(1) as u64);
-        ctx.set_timer(after, LOG_MANAGER_TIMER, TimerKind::Periodic);
+        let timer = ctx.set_timer(after, REPLICA_MANAGER_TIMER, TimerKind::Periodic);
+        self.replica_timer = Some((timer, due));
     }
 
-    fn tick_log_manager(&mut self, ctx: &mut Context<'_>) {
+    fn tick_replica_manager(&mut self, ctx: &mut Context<'_>) {
+        self.replica_timer = None;
         let now = ctx.now().unix_millis() as i64;
-        if let Some(lm) = self.log_manager() {
-            lm.tick(now);
+        if let Some(rm) = self.replica_manager.as_mut() {
+            rm.tick(now);
         }
         self.flush_log_manager(ctx);
-        if self.phase == Phase::Running {
-            self.schedule_log_manager(ctx);
-        }
+        self.schedule_replica_manager(ctx);
+    }
+
+    /// `KafkaApis` with the broker's settings (and 2.8.2's cluster id).
+    fn kafka_apis(&self) -> KafkaApis {
+        let config = self.config();
+        let settings = ApiSettings {
+            broker_id: self.id,
+            auto_create_topics_enable: config.auto_create_topics_enable,
+            num_partitions: config.num_partitions,
+            default_replication_factor: config.default_replication_factor,
+            cluster_id: match self.release {
+                Release::V0_8_0 => None,
+                Release::V2_8_2 => Some(self.cluster_id.clone()),
+            },
+        };
+        KafkaApis::new(self.release, settings)
     }
 
     /// The replica manager's log manager, once started.
@@ -454,8 +490,9 @@ impl KafkaServer {
         self.replica_manager.as_mut().map(|rm| &mut rm.log_manager)
     }
 
-    /// Prints the replica and log managers' lines and writes the log
-    /// manager's file operations.
+    /// Prints the replica and log managers' lines, writes the log manager's
+    /// file operations, answers the requests that waited and are done, and
+    /// sets the replica manager's timer for what is due next.
     fn flush_log_manager(&mut self, ctx: &mut Context<'_>) {
         let Some(rm) = self.replica_manager.as_mut() else {
             return;
@@ -472,6 +509,9 @@ impl KafkaServer {
             use kafka_log::Storage;
             let _ = ctx.storage(&self.log_dir).submit(ops);
         }
+        let completed = rm.take_completed();
+        self.answer_delayed(ctx, completed);
+        self.schedule_replica_manager(ctx);
     }
 
     // --- signals --------------------------------------------------------------
@@ -535,7 +575,7 @@ impl Process for KafkaServer {
                     self.resume(ctx);
                 }
             }
-            Event::Timer(LOG_MANAGER_TIMER) => self.tick_log_manager(ctx),
+            Event::Timer(REPLICA_MANAGER_TIMER) => self.tick_replica_manager(ctx),
             Event::Timer(FEATURE_TIMER) => {
                 self.read_feature(ctx);
                 self.drain_zk(ctx);
