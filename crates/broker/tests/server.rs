@@ -1680,6 +1680,40 @@ fn raw_fetch(max_wait_ms: i32, min_bytes: i32) -> kafka_api::requests::RequestBo
     })
 }
 
+/// The records `a`, `b`, `c` in a message format.
+fn three_records(magic: protocol::Magic) -> bytes::Bytes {
+    use protocol::{BatchOptions, CompressionType, RecordsBuilder};
+    let mut builder = RecordsBuilder::new(BatchOptions::new(magic, CompressionType::None));
+    for value in ["a", "b", "c"] {
+        builder.append(1_000, None, Some(value.as_bytes()), vec![]);
+    }
+    builder.build().expect("records build")
+}
+
+/// Runs a raw client on kafka-2 with `requests` for `seconds`; its answers.
+fn run_raw_client(
+    w: &mut World,
+    requests: Vec<kafka_api::KafkaRequest>,
+    seconds: f64,
+) -> Vec<(i64, Option<kafka_api::KafkaResponse>)> {
+    let responses = Responses::default();
+    let client = RawClient {
+        requests: requests.into(),
+        responses: responses.clone(),
+    };
+    let client = w.spawn(
+        "kafka-2",
+        vec!["raw-client".into()],
+        "/",
+        Stdio::Null,
+        Box::new(client),
+    );
+    run_for(w, seconds);
+    assert_eq!(w.exit_status(&client), Some(0));
+    let got = responses.borrow().clone();
+    got
+}
+
 /// A client's requests once `test` is online: Metadata, a Fetch that waits
 /// in the fetch purgatory on the empty partition, a Produce (acks=1) of
 /// three records in the release's format, a Fetch that reads them back,
@@ -1690,18 +1724,14 @@ fn clients_are_answered(release: Release) {
         TopicPartition,
     };
     use kafka_api::{ApiKey, Errors};
-    use protocol::{BatchOptions, CompressionType, Magic, RecordsBuilder};
+    use protocol::Magic;
 
     let (mut w, broker) = a_topic_written_to_zookeeper_comes_online(release);
     let (magic, metadata_v, produce_v, fetch_v) = match release {
         Release::V0_8_0 => (Magic::V0, 0, 0, 0),
         Release::V2_8_2 => (Magic::V2, 9, 8, 12),
     };
-    let mut builder = RecordsBuilder::new(BatchOptions::new(magic, CompressionType::None));
-    for value in ["a", "b", "c"] {
-        builder.append(1_000, None, Some(value.as_bytes()), vec![]);
-    }
-    let records = builder.build().expect("records build");
+    let records = three_records(magic);
     let unspoken = match release {
         Release::V0_8_0 => raw_request(
             ApiKey::ApiVersions,
@@ -1739,22 +1769,8 @@ fn clients_are_answered(release: Release) {
         raw_request(ApiKey::Fetch, fetch_v, 4, raw_fetch(0, 0)),
         unspoken,
     ];
-    let responses = Responses::default();
-    let client = RawClient {
-        requests: requests.into(),
-        responses: responses.clone(),
-    };
-    let client = w.spawn(
-        "kafka-2",
-        vec!["raw-client".into()],
-        "/",
-        Stdio::Null,
-        Box::new(client),
-    );
-    run_for(&mut w, 2.0);
-    assert_eq!(w.exit_status(&client), Some(0));
+    let got = run_raw_client(&mut w, requests, 2.0);
     assert_eq!(w.exit_status(&broker), None);
-    let got = responses.borrow().clone();
     assert_eq!(got.len(), 5, "{got:?}");
     let correlation_ids: Vec<Option<i32>> = got
         .iter()
@@ -1825,4 +1841,107 @@ fn clients_are_answered_0_8_0() {
 #[test]
 fn clients_are_answered_2_8_2() {
     clients_are_answered(Release::V2_8_2);
+}
+
+/// A follower replicates over the network: brokers 0 and 1, `test-0` on
+/// [0, 1] with broker 0 leading; broker 1's fetcher thread connects to
+/// broker 0 and fetches (waiting in its fetch purgatory), a Produce with
+/// acks=-1 is answered once broker 1 has fetched the records, the high
+/// watermark is 3 and broker 1's log holds them.
+fn a_follower_replicates(release: Release) {
+    use kafka_api::requests::{ProduceRequest, RequestBody, ResponseBody, TopicPartition};
+    use kafka_api::{ApiKey, Errors};
+    use protocol::Magic;
+
+    let (mut w, b0) = cluster(release);
+    let b1 = start_broker(
+        &mut w,
+        release,
+        &["config/server-1.properties"],
+        "/root/kafka-1/logs",
+    );
+    run_for(&mut w, 2.0);
+    let data = kafka_zk::TopicAssignment::new([(0, vec![0, 1])]).encode(release);
+    create_topic_znode(&mut w, release, "test", &data);
+    run_for(&mut w, 2.0);
+    let (magic, produce_v, fetch_v) = match release {
+        Release::V0_8_0 => (Magic::V0, 0, 0),
+        Release::V2_8_2 => (Magic::V2, 8, 12),
+    };
+    let requests = vec![
+        raw_request(
+            ApiKey::Produce,
+            produce_v,
+            1,
+            RequestBody::Produce(ProduceRequest {
+                transactional_id: None,
+                acks: -1,
+                timeout_ms: 30_000,
+                partitions: vec![(TopicPartition::new("test", 0), three_records(magic))],
+            }),
+        ),
+        raw_request(ApiKey::Fetch, fetch_v, 2, raw_fetch(0, 0)),
+    ];
+    let got = run_raw_client(&mut w, requests, 3.0);
+    assert_eq!((w.exit_status(&b0), w.exit_status(&b1)), (None, None));
+    let fetcher_lines: Vec<String> = console(&mut w, &b1)
+        .into_iter()
+        .filter(|l| l.contains("(kafka.server.ReplicaFetcher"))
+        .collect();
+    let expected: &[&str] = match release {
+        Release::V0_8_0 => &[
+            "INFO [ReplicaFetcherThread-0-0], Starting  (kafka.server.ReplicaFetcherThread)",
+            "INFO [ReplicaFetcherManager on broker 1] Adding fetcher for partition [test,0], initOffset 0 to broker 0 with fetcherId 0 (kafka.server.ReplicaFetcherManager)",
+        ],
+        Release::V2_8_2 => &[
+            "INFO [ReplicaFetcherThread-0-0]: Starting (kafka.server.ReplicaFetcherThread)",
+            "INFO [ReplicaFetcherManager on broker 1] Added fetcher to broker 0 for partitions Map(test-0 -> initOffset 0 with leaderEpoch 0) (kafka.server.ReplicaFetcherManager)",
+        ],
+    };
+    assert_lines(&fetcher_lines, expected);
+    assert_eq!(got.len(), 2, "{got:?}");
+    let body = |i: usize| got[i].1.clone().expect("an answer").body;
+    let ResponseBody::Produce(produced) = body(0) else {
+        panic!("{got:?}")
+    };
+    let answers: Vec<(Errors, i64)> = produced
+        .partitions
+        .iter()
+        .map(|(_, p)| (p.error, p.base_offset))
+        .collect();
+    assert_eq!(answers, [(Errors::None, 0)]);
+    let ResponseBody::Fetch(fetched) = body(1) else {
+        panic!("{got:?}")
+    };
+    let data = &fetched.partitions[0].1;
+    assert_eq!((data.error, data.high_watermark), (Errors::None, 3));
+
+    // Broker 1's copy of test-0 holds the three records.
+    let fs = w.host_fs("kafka-1").unwrap();
+    let segment = fs
+        .borrow()
+        .read("/tmp/kafka-logs-1/test-0/00000000000000000000.log")
+        .expect("broker 1's segment");
+    let read = protocol::Records::new(bytes::Bytes::from(segment))
+        .records()
+        .expect("records read");
+    let values: Vec<Option<bytes::Bytes>> = read.into_iter().map(|r| r.value).collect();
+    assert_eq!(
+        values,
+        [
+            Some(bytes::Bytes::from_static(b"a")),
+            Some(bytes::Bytes::from_static(b"b")),
+            Some(bytes::Bytes::from_static(b"c")),
+        ]
+    );
+}
+
+#[test]
+fn a_follower_replicates_0_8_0() {
+    a_follower_replicates(Release::V0_8_0);
+}
+
+#[test]
+fn a_follower_replicates_2_8_2() {
+    a_follower_replicates(Release::V2_8_2);
 }

@@ -18,6 +18,7 @@
 //! the process with each release's words and exit status.
 
 pub mod controller;
+mod fetcher;
 pub mod log4j;
 mod network;
 mod shutdown;
@@ -38,6 +39,7 @@ use crate::apis::{ApiSettings, KafkaApis};
 use crate::config::KafkaConfig;
 use crate::replica::ReplicaManager;
 use controller::{Io, KafkaController};
+use fetcher::ReplicaFetcherManager;
 use log4j::Log4j;
 use network::SocketServer;
 use zk::{KafkaZkClient, ZkOut};
@@ -162,6 +164,8 @@ pub struct KafkaServer {
     replica_manager: Option<ReplicaManager>,
     /// The replica manager's pending timer and when it is due.
     replica_timer: Option<(sim::ProcessTimer, i64)>,
+    /// The follower's fetcher threads, one per leader broker.
+    fetchers: ReplicaFetcherManager,
     /// `KafkaApis`, once start-up has finished.
     apis: Option<KafkaApis>,
     log_dir: String,
@@ -213,6 +217,7 @@ impl KafkaServer {
             zk: None,
             replica_manager: None,
             replica_timer: None,
+            fetchers: ReplicaFetcherManager::default(),
             apis: None,
             log_dir: String::new(),
             socket: SocketServer::default(),
@@ -440,11 +445,8 @@ impl KafkaServer {
         if self.phase != Phase::Running {
             return;
         }
-        let Some(due) = self
-            .replica_manager
-            .as_ref()
-            .and_then(|rm| rm.next_due_ms())
-        else {
+        let due = self.replica_manager.as_ref().and_then(|rm| rm.next_due_ms());
+        let Some(due) = due.into_iter().chain(self.fetchers.next_due_ms()).min() else {
             return;
         };
         if let Some((timer, at)) = self.replica_timer {
@@ -465,6 +467,7 @@ impl KafkaServer {
         if let Some(rm) = self.replica_manager.as_mut() {
             rm.tick(now);
         }
+        self.drive_fetchers(ctx);
         self.flush_log_manager(ctx);
         self.schedule_replica_manager(ctx);
     }
@@ -490,15 +493,19 @@ impl KafkaServer {
         self.replica_manager.as_mut().map(|rm| &mut rm.log_manager)
     }
 
-    /// Prints the replica and log managers' lines, writes the log manager's
-    /// file operations, answers the requests that waited and are done, and
-    /// sets the replica manager's timer for what is due next.
+    /// Carries out the replica manager's fetcher changes and sends what the
+    /// fetchers have ready, prints the replica and log managers' lines,
+    /// writes the log manager's file operations, answers the requests that
+    /// waited and are done, and sets the replica manager's timer for what is
+    /// due next.
     fn flush_log_manager(&mut self, ctx: &mut Context<'_>) {
+        self.apply_fetcher_changes(ctx);
+        self.drive_fetchers(ctx);
         let Some(rm) = self.replica_manager.as_mut() else {
             return;
         };
-        // No replica fetchers and no ISR changes yet: nothing acts on them.
-        rm.take_fetcher_changes();
+        // ISR changes (2.8.2's AlterIsr to the controller, 0.8.0's writes of
+        // the partition state znode) are not carried out yet.
         rm.take_isr_updates();
         let lines = rm.take_lines();
         let ops = rm.log_manager.take_ops();
@@ -555,6 +562,7 @@ impl KafkaServer {
     /// Stops what runs and shuts down, then exits with `status`.
     fn begin_shutdown(&mut self, ctx: &mut Context<'_>, status: i32) {
         self.abandon(ctx);
+        self.stop_fetchers(ctx);
         self.shutdown_steps();
         self.task(Task::Exit(status));
         self.blocked = false;

@@ -6,7 +6,8 @@
 //! request through `KafkaApis` (answered at once, later from the replica
 //! manager's purgatories, never for acks=0, or with the connection closed
 //! for a version the release does not speak) — the controller's own
-//! connections to the brokers, and the connection a shutting-down broker
+//! connections to the brokers, the follower's fetcher connections to the
+//! leaders (handed to `fetcher`), and the connection a shutting-down broker
 //! opens to the controller. Requests wait until start-up has finished, as
 //! 2.8.2's processors start last. The group coordinator's and the
 //! controller's other requests get no answer yet.
@@ -57,6 +58,10 @@ impl KafkaServer {
         };
         if self.controller.as_ref().is_some_and(|c| c.owns(conn)) {
             self.with_controller(ctx, |c, io| c.channel_event(io, event));
+            return;
+        }
+        if self.fetchers.owns(conn) {
+            self.fetcher_event(ctx, event);
             return;
         }
         if self.socket.shutdown_conn == Some(conn) {
@@ -113,6 +118,7 @@ impl KafkaServer {
                 }
                 RequestBody::LeaderAndIsr(request) => {
                     let now = ctx.now().unix_millis() as i64;
+                    self.fetchers.learn_leaders(&request.live_leaders);
                     let Some(rm) = self.replica_manager.as_mut() else {
                         continue;
                     };
