@@ -445,7 +445,10 @@ impl KafkaServer {
         if self.phase != Phase::Running {
             return;
         }
-        let due = self.replica_manager.as_ref().and_then(|rm| rm.next_due_ms());
+        let due = self
+            .replica_manager
+            .as_ref()
+            .and_then(|rm| rm.next_due_ms());
         let Some(due) = due.into_iter().chain(self.fetchers.next_due_ms()).min() else {
             return;
         };
