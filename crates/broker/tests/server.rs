@@ -1945,3 +1945,78 @@ fn a_follower_replicates_0_8_0() {
 fn a_follower_replicates_2_8_2() {
     a_follower_replicates(Release::V2_8_2);
 }
+
+/// 0.8.0's leader shrinks the ISR and writes it to ZooKeeper: brokers 0
+/// and 1, `test-0` on [0, 1] with broker 0 leading; broker 1 is killed, a
+/// record produced with acks=1 moves the leader's end past it, and once
+/// `replica.lag.time.max.ms` (10 s) and the next ISR check have passed,
+/// broker 0 logs the shrink and the state znode holds ISR [0] with the same
+/// leader and leader epoch.
+#[test]
+fn a_leader_writes_its_isr_shrink_0_8_0() {
+    use kafka_api::requests::{ProduceRequest, RequestBody, ResponseBody, TopicPartition};
+    use kafka_api::{ApiKey, Errors};
+    use protocol::{BatchOptions, CompressionType, Magic, RecordsBuilder};
+
+    let release = Release::V0_8_0;
+    let (mut w, b0) = cluster(release);
+    let b1 = start_broker(
+        &mut w,
+        release,
+        &["config/server-1.properties"],
+        "/root/kafka-1/logs",
+    );
+    run_for(&mut w, 2.0);
+    let data = kafka_zk::TopicAssignment::new([(0, vec![0, 1])]).encode(release);
+    create_topic_znode(&mut w, release, "test", &data);
+    run_for(&mut w, 2.0);
+    let state_path = kafka_zk::paths::partition_state("test", 0);
+    let before = read_zk(&mut w, release, vec![get(&state_path)]);
+
+    w.signal(&b1, Signal::Kill);
+    let mut builder = RecordsBuilder::new(BatchOptions::new(Magic::V0, CompressionType::None));
+    builder.append(1_000, None, Some(b"a"), vec![]);
+    let record = builder.build().expect("records build");
+    let requests = vec![raw_request(
+        ApiKey::Produce,
+        0,
+        1,
+        RequestBody::Produce(ProduceRequest {
+            transactional_id: None,
+            acks: 1,
+            timeout_ms: 30_000,
+            partitions: vec![(TopicPartition::new("test", 0), record)],
+        }),
+    )];
+    let got = run_raw_client(&mut w, requests, 1.0);
+    let ResponseBody::Produce(produced) = got[0].1.clone().expect("an answer").body else {
+        panic!("{got:?}")
+    };
+    assert_eq!(produced.partitions[0].1.error, Errors::None);
+
+    // replica.lag.time.max.ms, then the ISR check that follows it.
+    run_for(&mut w, 25.0);
+    assert_eq!(w.exit_status(&b0), None);
+    let log = strip(&file(&w, "/root/kafka/logs/server.log").expect("server.log"));
+    let shrink =
+        "Partition [test,0] on broker 0: Shrinking ISR for partition [test,0] from 0,1 to 0";
+    assert!(log.iter().any(|l| l.contains(shrink)), "{log:#?}");
+    let after = read_zk(&mut w, release, vec![get(&state_path)]);
+    assert!(after[0].contains(r#""isr":[ 0 ]"#), "{before:?} {after:?}");
+    let field = |text: &str, name: &str| {
+        let from = text.find(name).map(|i| i + name.len());
+        from.map(|i| {
+            text[i..]
+                .split([',', ' ', '}'])
+                .find(|v| !v.is_empty())
+                .map(str::to_owned)
+        })
+    };
+    for name in [r#""leader":"#, r#""leader_epoch":"#] {
+        assert_eq!(
+            field(&before[0], name),
+            field(&after[0], name),
+            "{before:?} {after:?}"
+        );
+    }
+}

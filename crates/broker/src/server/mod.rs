@@ -19,6 +19,7 @@
 
 pub mod controller;
 mod fetcher;
+mod isr;
 pub mod log4j;
 mod network;
 mod shutdown;
@@ -40,6 +41,7 @@ use crate::config::KafkaConfig;
 use crate::replica::ReplicaManager;
 use controller::{Io, KafkaController};
 use fetcher::ReplicaFetcherManager;
+use isr::IsrWrites;
 use log4j::Log4j;
 use network::SocketServer;
 use zk::{KafkaZkClient, ZkOut};
@@ -63,6 +65,8 @@ pub enum Next {
     Controller(controller::Wait),
     /// 2.8.2's feature change listener reads `/feature`.
     Feature,
+    /// 0.8.0's leader wrote a partition's state znode ([`isr`]).
+    IsrWrite(u64),
 }
 
 /// What the main thread waits for from ZooKeeper.
@@ -166,6 +170,8 @@ pub struct KafkaServer {
     replica_timer: Option<(sim::ProcessTimer, i64)>,
     /// The follower's fetcher threads, one per leader broker.
     fetchers: ReplicaFetcherManager,
+    /// 0.8.0's writes of ISR changes to ZooKeeper on their way.
+    isr_writes: IsrWrites,
     /// `KafkaApis`, once start-up has finished.
     apis: Option<KafkaApis>,
     log_dir: String,
@@ -218,6 +224,7 @@ impl KafkaServer {
             replica_manager: None,
             replica_timer: None,
             fetchers: ReplicaFetcherManager::default(),
+            isr_writes: IsrWrites::default(),
             apis: None,
             log_dir: String::new(),
             socket: SocketServer::default(),
@@ -397,6 +404,7 @@ impl KafkaServer {
             Next::Main(wait) => self.main_reply(ctx, wait, result),
             Next::Controller(wait) => self.with_controller(ctx, |c, io| c.reply(io, wait, result)),
             Next::Feature => self.feature_read(ctx, result),
+            Next::IsrWrite(id) => self.isr_write_answered(ctx, id, result),
         }
     }
 
@@ -497,7 +505,7 @@ impl KafkaServer {
     }
 
     /// Carries out the replica manager's fetcher changes and sends what the
-    /// fetchers have ready, prints the replica and log managers' lines,
+    /// fetchers have ready, writes its ISR changes ([`isr`]), prints the replica and log managers' lines,
     /// writes the log manager's file operations, answers the requests that
     /// waited and are done, and sets the replica manager's timer for what is
     /// due next.
@@ -507,9 +515,7 @@ impl KafkaServer {
         let Some(rm) = self.replica_manager.as_mut() else {
             return;
         };
-        // ISR changes (2.8.2's AlterIsr to the controller, 0.8.0's writes of
-        // the partition state znode) are not carried out yet.
-        rm.take_isr_updates();
+        let isr_updates = rm.take_isr_updates();
         let lines = rm.take_lines();
         let ops = rm.log_manager.take_ops();
         for line in &lines {
@@ -521,6 +527,7 @@ impl KafkaServer {
         }
         let completed = rm.take_completed();
         self.answer_delayed(ctx, completed);
+        self.write_isr_updates(ctx, isr_updates);
         self.schedule_replica_manager(ctx);
     }
 
