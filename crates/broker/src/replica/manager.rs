@@ -539,16 +539,11 @@ impl ReplicaManager {
             }
         }
         let response = self.read(request, version);
-        let bytes: usize = response
-            .partitions
-            .iter()
-            .map(|(_, r)| r.records.len())
-            .sum();
         let any_error = response
             .partitions
             .iter()
             .any(|(_, r)| r.error != Errors::None);
-        if request.max_wait_ms <= 0 || bytes >= request.min_bytes.max(0) as usize || any_error {
+        if request.max_wait_ms <= 0 || has_min_bytes(&response, request.min_bytes) || any_error {
             return FetchResult::Now(response);
         }
         self.fetch_purgatory.push(DelayedFetch {
@@ -609,7 +604,8 @@ impl ReplicaManager {
     /// read message format v0, v2–v3 v1, v4+ record batches. A zstd batch
     /// cannot go below v2, nor to a fetch older than v10.
     fn convert_for(&self, version: i16, records: Bytes) -> Result<Bytes, Errors> {
-        if self.release == Release::V0_8_0 || records.is_empty() {
+        // Fetch v10+ reads every format and codec: nothing to look at.
+        if self.release == Release::V0_8_0 || records.is_empty() || version >= 10 {
             return Ok(records);
         }
         let records = Records::new(records);
@@ -617,7 +613,7 @@ impl ReplicaManager {
             .batches()
             .filter_map(Result::ok)
             .any(|b| b.compression() == Ok(protocol::CompressionType::Zstd));
-        if uses_zstd && version < 10 {
+        if uses_zstd {
             return Err(Errors::UnsupportedCompressionType);
         }
         let magic = match version {
@@ -892,12 +888,7 @@ impl ReplicaManager {
         let waiting = std::mem::take(&mut self.fetch_purgatory);
         for d in waiting {
             let response = self.read(&d.request, d.version);
-            let bytes: usize = response
-                .partitions
-                .iter()
-                .map(|(_, r)| r.records.len())
-                .sum();
-            if now_ms >= d.deadline_ms || bytes >= d.request.min_bytes.max(0) as usize {
+            if now_ms >= d.deadline_ms || has_min_bytes(&response, d.request.min_bytes) {
                 self.completed.push(Completed::Fetch(d.id, response));
             } else {
                 self.fetch_purgatory.push(d);
@@ -923,6 +914,16 @@ impl ReplicaManager {
         lines.extend(self.log_manager.take_lines());
         lines
     }
+}
+
+/// Whether a fetch's answer holds at least `min_bytes` of records (`DelayedFetch.tryComplete`).
+fn has_min_bytes(response: &FetchResponse, min_bytes: i32) -> bool {
+    let bytes: usize = response
+        .partitions
+        .iter()
+        .map(|(_, r)| r.records.len())
+        .sum();
+    bytes >= min_bytes.max(0) as usize
 }
 
 fn error_response(error: Errors, message: Option<String>) -> ProducePartitionResponse {
