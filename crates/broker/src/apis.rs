@@ -12,9 +12,7 @@ use kafka_api::requests::{
 use kafka_api::{ApiKey, Errors, KafkaRequest};
 use kafka_log::LogLine;
 
-use crate::metadata_cache::{
-    MetadataCache, GROUP_METADATA_TOPIC_NAME, TRANSACTION_STATE_TOPIC_NAME,
-};
+use crate::metadata_cache::{is_internal, MetadataCache};
 use crate::replica::{FetchResult, ProduceResult, ReplicaManager, RequestId};
 
 /// The broker settings requests depend on.
@@ -207,8 +205,7 @@ impl KafkaApis {
             };
             known.push(MetadataTopic {
                 error,
-                is_internal: topic == GROUP_METADATA_TOPIC_NAME
-                    || topic == TRANSACTION_STATE_TOPIC_NAME,
+                is_internal: is_internal(&topic),
                 name: topic,
                 partitions: Vec::new(),
             });

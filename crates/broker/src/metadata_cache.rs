@@ -25,6 +25,11 @@ pub const KAFKA_APIS_LOGGER: &str = "kafka.server.KafkaApis";
 pub const GROUP_METADATA_TOPIC_NAME: &str = "__consumer_offsets";
 pub const TRANSACTION_STATE_TOPIC_NAME: &str = "__transaction_state";
 
+/// `Topic.isInternal`: the topics Kafka keeps for itself.
+pub fn is_internal(topic: &str) -> bool {
+    topic == GROUP_METADATA_TOPIC_NAME || topic == TRANSACTION_STATE_TOPIC_NAME
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct MetadataCache {
     local_broker_id: i32,
@@ -132,8 +137,7 @@ impl MetadataCache {
             known.push(MetadataTopic {
                 error: Errors::None,
                 name: topic.clone(),
-                is_internal: topic == GROUP_METADATA_TOPIC_NAME
-                    || topic == TRANSACTION_STATE_TOPIC_NAME,
+                is_internal: is_internal(topic),
                 partitions,
             });
         }

@@ -21,6 +21,7 @@ use super::{KafkaServer, MainWait, Next, Step, Task};
 use crate::config::args::Stream;
 use crate::config::error::KAFKA_MAIN_LOGGER;
 use crate::config::{parse_args, ConfigError, FileProblem, KafkaConfig, UsageError};
+use crate::metadata_cache::{GROUP_METADATA_TOPIC_NAME, TRANSACTION_STATE_TOPIC_NAME};
 use crate::replica::{ReplicaManager, ReplicaSettings, TopicSettings};
 
 pub(super) const KAFKA_SERVER: &str = "kafka.server.KafkaServer";
@@ -313,7 +314,7 @@ impl KafkaServer {
             GROUP_COORDINATOR,
             format!("[GroupCoordinator {id}]: Starting up."),
         );
-        self.task(Task::ReadTopic("__consumer_offsets"));
+        self.task(Task::ReadTopic(GROUP_METADATA_TOPIC_NAME));
         self.info(
             GROUP_COORDINATOR,
             format!("[GroupCoordinator {id}]: Startup complete."),
@@ -324,7 +325,7 @@ impl KafkaServer {
             TXN_COORDINATOR,
             format!("[TransactionCoordinator id={id}] Starting up."),
         );
-        self.task(Task::ReadTopic("__transaction_state"));
+        self.task(Task::ReadTopic(TRANSACTION_STATE_TOPIC_NAME));
         self.info(
             "kafka.coordinator.transaction.TransactionMarkerChannelManager",
             format!("[Transaction Marker Channel Manager {id}]: Starting"),
